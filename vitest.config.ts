@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['test/lab/**', 'test/prometheus/**', 'test/browser/**', 'node_modules/**'],
+    testTimeout: 30000,
+    pool: 'forks',
+  },
+});
