@@ -1,0 +1,156 @@
+import { mkdtempSync, writeFileSync, readFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { encodeEvent, type FlowEvent } from '../../flow/index.js';
+import { readFlowLog, FlowLogError } from './index.js';
+import { splitLines } from './line-splitter.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowlens-reader-'));
+const golden = readFileSync(new URL('../../../test/golden-hubble/input.jsonl', import.meta.url), 'utf8');
+const goldenLines = golden.split('\n').filter(Boolean);
+
+async function readAll(inputs: string[], opts: Parameters<typeof readFlowLog>[1] = {}) {
+  const warnings: string[] = [];
+  const reader = await readFlowLog(inputs, { ...opts, onWarning: (m) => warnings.push(m) });
+  const events: FlowEvent[] = [];
+  for await (const batch of reader) events.push(...batch);
+  return { events, warnings, stats: reader.stats };
+}
+
+function file(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+describe('readFlowLog', () => {
+  it('reads every golden line and re-encodes it byte for byte', async () => {
+    const { events, warnings, stats } = await readAll([file('g.jsonl', golden)]);
+    expect(warnings).toEqual([]);
+    expect(stats.events).toBe(300);
+    expect(events.map((e) => encodeEvent(e))).toEqual(goldenLines);
+  });
+
+  const bad: { name: string; content: string | Buffer; wantEvents: number; wantWarnings: RegExp[] }[] = [
+    {
+      name: 'invalid JSON is reported with its line number and the rest is read',
+      content: `${goldenLines[0]}\n{not json\n${goldenLines[1]}\n`,
+      wantEvents: 2,
+      wantWarnings: [/^line 2: invalid JSON/],
+    },
+    {
+      name: 'a JSON value that is not a flow is reported',
+      content: `${goldenLines[0]}\n{"flow":{"verdict":"forwarded"}}\n[1,2]\n`,
+      wantEvents: 1,
+      wantWarnings: [/^line 2: not a flow: .*enum/, /^line 3: (invalid JSON|not a flow)/],
+    },
+    { name: 'blank lines and CRLF are survived', content: `\n${goldenLines[0]}\r\n\r\n   \n${goldenLines[1]}\r\n`, wantEvents: 2, wantWarnings: [] },
+    { name: 'a truncated last line is reported', content: `${goldenLines[0]}\n${goldenLines[1].slice(0, 50)}`, wantEvents: 1, wantWarnings: [/^line 2: invalid JSON/] },
+    { name: 'a last line without newline is read', content: `${goldenLines[0]}\n${goldenLines[1]}`, wantEvents: 2, wantWarnings: [] },
+    {
+      name: 'binary garbage is survived',
+      content: Buffer.concat([Buffer.from(goldenLines[0] + '\n'), Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x0a]), Buffer.from(goldenLines[1] + '\n')]),
+      wantEvents: 2,
+      wantWarnings: [/^line 2: invalid UTF-8/],
+    },
+    {
+      name: 'unknown fields warn once and the flows are kept',
+      content: `{"flow":{"uuid":"a","newField":1},"time":"2024-05-01T12:00:00Z"}\n{"flow":{"uuid":"b","other":2}}\n`,
+      wantEvents: 2,
+      wantWarnings: [/^line 1: unknown field detected.*flow.newField/],
+    },
+  ];
+  for (const c of bad) {
+    it(c.name, async () => {
+      const { events, warnings } = await readAll([file(`bad-${c.name.length}.jsonl`, c.content)]);
+      expect(events.length).toBe(c.wantEvents);
+      expect(warnings.length).toBe(c.wantWarnings.length);
+      c.wantWarnings.forEach((re, i) => expect(warnings[i]).toMatch(re));
+    });
+  }
+
+  it('accepts bare flow lines and fills the wrapper from the flow', async () => {
+    const { events } = await readAll([file('bare.jsonl', '{"time":"2024-05-01T12:00:00Z","verdict":"DROPPED","node_name":"n1"}\n')]);
+    expect(events[0]).toEqual({ flow: { time: '2024-05-01T12:00:00Z', verdict: 'DROPPED', node_name: 'n1' }, node_name: 'n1', time: '2024-05-01T12:00:00Z' });
+  });
+
+  it('handles lines up to 16 MiB and reports longer ones without buffering them', async () => {
+    const big = `{"flow":{"Summary":"${'x'.repeat(15 * 1024 * 1024)}"}}`;
+    const huge = `{"flow":{"Summary":"${'y'.repeat(17 * 1024 * 1024)}"}}`;
+    const { events, warnings, stats } = await readAll([file('big.jsonl', `${big}\n${huge}\n${goldenLines[0]}\n`)]);
+    expect(events.length).toBe(2);
+    expect(events[0].flow?.Summary?.length).toBe(15 * 1024 * 1024);
+    expect(stats.tooLong).toBe(1);
+    expect(warnings[0]).toMatch(/^line 2: line too long/);
+  });
+
+  it('reads gzip files transparently', async () => {
+    const { events } = await readAll([file('g.jsonl.gz', gzipSync(golden))]);
+    expect(events.length).toBe(300);
+  });
+
+  it('merges several files in time order', async () => {
+    const a = goldenLines.filter((_, i) => i % 2 === 0).join('\n') + '\n';
+    const b = goldenLines.filter((_, i) => i % 2 === 1).join('\n') + '\n';
+    const { events } = await readAll([file('a.jsonl', a), file('b.jsonl', b)]);
+    const times = events.map((e) => Date.parse(e.time!));
+    expect(events.length).toBe(300);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+  });
+
+  it('expands globs', async () => {
+    file('glob-1.jsonl', goldenLines[0] + '\n');
+    file('glob-2.jsonl', goldenLines[1] + '\n');
+    const { events } = await readAll([join(dir, 'glob-*.jsonl')]);
+    expect(events.length).toBe(2);
+  });
+
+  it('reads stdin for "-"', async () => {
+    const { events } = await readAll(['-'], { stdin: Readable.from([Buffer.from(golden)]) });
+    expect(events.length).toBe(300);
+  });
+
+  it('skips lines the prefilter rejects without parsing them, but still reports garbage', async () => {
+    const { events, stats, warnings } = await readAll([file('pf.jsonl', golden + 'garbage\n')], {
+      prefilter: (l) => l.includes('"DROPPED"'),
+    });
+    expect(events.every((e) => e.flow?.verdict === 'DROPPED')).toBe(true);
+    expect(stats.prefiltered + stats.events).toBe(300);
+    expect(warnings).toHaveLength(1);
+  });
+
+  const failing: { name: string; input: () => string; want: RegExp }[] = [
+    { name: 'missing file', input: () => join(dir, 'nope.jsonl'), want: /failed to open .*nope.jsonl: no such file or directory/ },
+    { name: 'directory', input: () => dir, want: /is a directory/ },
+    { name: 'empty glob', input: () => join(dir, 'zzz-*.jsonl'), want: /no files match/ },
+  ];
+  for (const c of failing) {
+    it(`fails clearly on a ${c.name}`, async () => {
+      await expect(readFlowLog([c.input()])).rejects.toThrow(FlowLogError);
+      await expect(readFlowLog([c.input()])).rejects.toThrow(c.want);
+    });
+  }
+
+  it.skipIf(process.getuid?.() === 0)('fails clearly on an unreadable file', async () => {
+    const p = file('locked.jsonl', goldenLines[0]);
+    chmodSync(p, 0o000);
+    await expect(readFlowLog([p])).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe('splitLines', () => {
+  it('numbers lines across chunk boundaries', async () => {
+    const chunks = ['a\nb', 'c\n', '\nd'].map((s) => Buffer.from(s));
+    const out = [];
+    for await (const items of splitLines(Readable.from(chunks))) out.push(...items);
+    expect(out).toEqual([
+      { kind: 'line', lineNo: 1, text: 'a' },
+      { kind: 'line', lineNo: 2, text: 'bc' },
+      { kind: 'line', lineNo: 3, text: '' },
+      { kind: 'line', lineNo: 4, text: 'd' },
+    ]);
+  });
+});
