@@ -329,45 +329,162 @@ function isDefault(f: FieldCodec, v: unknown): boolean {
 }
 
 function decodeMessageInto(codec: MessageCodec, value: unknown, path: string, ctx: DecodeContext | undefined): JsonObject {
-  if (!isObject(value)) fail(path, `expected an object for ${codec.typeName}`);
-  const out: JsonObject = {};
-  let oneofSeen: Map<string, string> | undefined;
-  for (const key in value) {
-    const f = codec.byKey.get(key);
-    const v = value[key];
-    if (!f) {
-      ctx?.unknownFields?.push(path ? `${path}.${key}` : key);
-      continue;
-    }
-    if (v === null) continue;
-    if (out[f.name] !== undefined) {
-      fail(path, `duplicate field ${JSON.stringify(f.name)}`);
-    }
-    const fpath = path ? `${path}.${f.name}` : f.name;
-    if (f.oneof) {
-      oneofSeen ??= new Map();
-      const prev = oneofSeen.get(f.oneof);
-      if (prev !== undefined) fail(path, `oneof ${codec.typeName}.${f.oneof} is already set by ${JSON.stringify(prev)}`);
-      oneofSeen.set(f.oneof, f.name);
-    }
-    if (f.repeated) {
-      if (!Array.isArray(v)) fail(fpath, 'expected an array');
-      if (v.length === 0) continue;
-      const arr = new Array(v.length);
-      for (let i = 0; i < v.length; i++) {
-        if (v[i] === null) fail(`${fpath}[${i}]`, 'null in repeated field');
-        arr[i] = f.kind === 'message' ? decodeMessageInto(f.message!, v[i], `${fpath}[${i}]`, ctx) : decodeScalar(f, v[i], fpath);
-      }
-      out[f.name] = arr;
-    } else if (f.kind === 'message') {
-      out[f.name] = decodeMessageInto(f.message!, v, fpath, ctx);
-    } else {
-      const d = decodeScalar(f, v, fpath);
-      if (!isDefault(f, d)) out[f.name] = d;
-    }
-  }
-  return out;
+  return decoderOf(codec)(value, path, ctx);
 }
+
+type Decoder = (value: unknown, path: string, ctx: DecodeContext | undefined) => JsonObject;
+const decoders = new Map<MessageCodec, Decoder>();
+
+function decoderOf(codec: MessageCodec): Decoder {
+  let d = decoders.get(codec);
+  if (!d) {
+    // Register a trampoline first so recursive message types resolve.
+    let real: Decoder | undefined;
+    decoders.set(codec, (v, p, c) => real!(v, p, c));
+    real = compileDecoder(codec);
+    decoders.set(codec, real);
+    d = real;
+  }
+  return d;
+}
+
+/**
+ * Generates a specialised decoder for one message type: a `switch` over its JSON keys with the
+ * checks of each field inlined. About 3x faster than a generic descriptor walk (bench/codec.ts).
+ */
+function compileDecoder(codec: MessageCodec): Decoder {
+  const deps: unknown[] = [];
+  const dep = (x: unknown) => {
+    deps.push(x);
+    return `D[${deps.length - 1}]`;
+  };
+  const H = dep(helpers);
+  let body = `if (typeof value !== 'object' || value === null || Array.isArray(value)) ${H}.fail(path, 'expected an object for ${codec.typeName}');\n`;
+  body += 'const out = {};\n';
+  const oneofs = [...new Set(codec.fields.filter((f) => f.oneof).map((f) => f.oneof!))];
+  for (const o of oneofs) body += `let oneof_${o};\n`;
+  body += 'for (const k in value) {\nconst v = value[k];\nswitch (k) {\n';
+  for (const f of codec.fields) {
+    const keys = f.jsonName !== f.name ? [f.name, f.jsonName] : [f.name];
+    body += keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ') + ' {\n';
+    body += 'if (v === null) break;\n';
+    body += `if (out[${JSON.stringify(f.name)}] !== undefined) ${H}.fail(path, 'duplicate field ${f.name}');\n`;
+    if (f.oneof) {
+      body += `if (oneof_${f.oneof} !== undefined) ${H}.fail(path, 'oneof ${codec.typeName}.${f.oneof} is already set by ' + oneof_${f.oneof});\n`;
+      body += `oneof_${f.oneof} = ${JSON.stringify(f.name)};\n`;
+    }
+    const fp = `${H}.join(path, ${JSON.stringify(f.name)})`;
+    const target = `out[${JSON.stringify(f.name)}]`;
+    if (f.repeated) {
+      body += `if (!Array.isArray(v)) ${H}.fail(${fp}, 'expected an array');\n`;
+      body += 'if (v.length === 0) break;\nconst arr = new Array(v.length);\n';
+      body += 'for (let i = 0; i < v.length; i++) {\nconst e = v[i];\n';
+      body += `if (e === null) ${H}.fail(${fp}, 'null in repeated field');\n`;
+      body += `arr[i] = ${elementExpr(f, 'e', fp, dep, H)};\n}\n${target} = arr;\n`;
+    } else if (f.kind === 'message') {
+      body += `${target} = ${dep(decoderOf(f.message!))}(v, ${fp}, ctx);\n`;
+    } else {
+      body += `const d = ${elementExpr(f, 'v', fp, dep, H)};\n`;
+      const def = defaultTest(f, 'd', dep);
+      body += def ? `if (!(${def})) ${target} = d;\n` : `${target} = d;\n`;
+    }
+    body += 'break;\n}\n';
+  }
+  body += `default: if (ctx !== undefined && ctx.unknownFields !== undefined) ctx.unknownFields.push(${H}.join(path, k));\n`;
+  body += '}\n}\nreturn out;\n';
+  const factory = new Function('D', `return function decode_${codec.typeName.replace(/\W/g, '_')}(value, path, ctx) {\n${body}};`);
+  return factory(deps) as Decoder;
+}
+
+/** Expression decoding one (non-null) element `v` of field f. */
+function elementExpr(f: FieldCodec, v: string, fp: string, dep: (x: unknown) => string, H: string): string {
+  switch (f.kind) {
+    case 'string':
+    case 'bytes':
+    case 'fieldmask':
+      return `(typeof ${v} === 'string' ? ${v} : ${H}.badType(${fp}, ${v}, '${f.kind}'))`;
+    case 'bool':
+    case 'boolvalue':
+      return `(typeof ${v} === 'boolean' ? ${v} : ${H}.badType(${fp}, ${v}, 'bool'))`;
+    case 'u32':
+    case 'u32value':
+      return `(typeof ${v} === 'number' && (${v} >>> 0) === ${v} ? ${v} : ${H}.int(${v}, ${fp}, 0, 4294967295))`;
+    case 'i32':
+    case 'i32value':
+      return `(typeof ${v} === 'number' && (${v} | 0) === ${v} ? ${v} : ${H}.int(${v}, ${fp}, -2147483648, 2147483647))`;
+    case 'u64':
+      return `${H}.int64(${v}, ${fp}, true)`;
+    case 'i64':
+      return `${H}.int64(${v}, ${fp}, false)`;
+    case 'double':
+      return `${H}.double(${v}, ${fp})`;
+    case 'enum':
+      return `(typeof ${v} === 'string' && ${dep(f.enumCodec!.byName)}.has(${v}) ? ${v} : ${H}.enumValue(${v}, ${dep(f.enumCodec!)}, ${fp}))`;
+    case 'timestamp':
+      return `${H}.timestamp(${v}, ${fp})`;
+    case 'any':
+      return `${H}.any(${v}, ${fp})`;
+    case 'message':
+      return `${dep(decoderOf(f.message!))}(${v}, ${fp}, ctx)`;
+  }
+}
+
+/** JS test for "decoded value d is proto3's default" (undefined: the field has presence). */
+function defaultTest(f: FieldCodec, d: string, dep: (x: unknown) => string): string | undefined {
+  switch (f.kind) {
+    case 'string':
+    case 'bytes':
+    case 'fieldmask':
+      return `${d} === ''`;
+    case 'bool':
+      return `${d} === false`;
+    case 'u32':
+    case 'i32':
+    case 'double':
+      return `${d} === 0`;
+    case 'u64':
+    case 'i64':
+      return `${d} === '0'`;
+    case 'enum': {
+      const zero = f.enumCodec!.byNumber.get(0);
+      return zero ? `(${d} === 0 || ${d} === ${JSON.stringify(zero)})` : `${d} === 0`;
+    }
+    default:
+      void dep;
+      return undefined;
+  }
+}
+
+const helpers = {
+  fail,
+  join: (path: string, key: string) => (path ? `${path}.${key}` : key),
+  badType(path: string, v: unknown, kind: string): never {
+    return fail(path, `invalid value for ${kind} field: ${JSON.stringify(v)}`);
+  },
+  int: decodeInt,
+  int64(v: unknown, path: string, unsigned: boolean): string {
+    if (typeof v === 'string' && FAST_U64.test(v)) return v;
+    return decodeInt64(v, path, unsigned);
+  },
+  double(v: unknown, path: string): number {
+    if (typeof v === 'number') return v;
+    if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+    return fail(path, `invalid value for double field: ${JSON.stringify(v)}`);
+  },
+  enumValue: decodeEnum,
+  timestamp(v: unknown, path: string): string {
+    const t = typeof v === 'string' ? canonicalTime(v) : undefined;
+    if (t === undefined) fail(path, `invalid google.protobuf.Timestamp value ${JSON.stringify(v)}`);
+    return t;
+  },
+  any(v: unknown, path: string): unknown {
+    if (!isObject(v)) fail(path, 'invalid google.protobuf.Any value');
+    return v;
+  },
+};
+
+/** A canonical uint64 decimal string that cannot overflow (up to 15 digits, no leading zero). */
+const FAST_U64 = /^(?:0|[1-9]\d{0,14})$/;
 
 const flowCodec = messageCodec(FlowSchema);
 const eventCodec = messageCodec(GetFlowsResponseSchema);
@@ -442,59 +559,87 @@ export function quoteJson(s: string): string {
   return JSON.stringify(s).replace(HTML_CHARS, (c) => HTML_ESCAPES[c]);
 }
 
-function encodeScalar(f: FieldCodec, v: unknown, legacy: boolean): string {
+type Encoder = (obj: JsonObject) => string;
+const encoders = new Map<MessageCodec, [Encoder | undefined, Encoder | undefined]>();
+
+function encodeMessage(codec: MessageCodec, obj: JsonObject, legacy: boolean): string {
+  return encoderOf(codec, legacy)(obj);
+}
+
+function encoderOf(codec: MessageCodec, legacy: boolean): Encoder {
+  let pair = encoders.get(codec);
+  if (!pair) {
+    pair = [undefined, undefined];
+    encoders.set(codec, pair);
+  }
+  const i = legacy ? 1 : 0;
+  if (!pair[i]) {
+    let real: Encoder | undefined;
+    pair[i] = (o) => real!(o);
+    real = compileEncoder(codec, legacy);
+    pair[i] = real;
+  }
+  return pair[i]!;
+}
+
+/**
+ * Generates a specialised encoder: straight-line code over the fields in declaration order,
+ * skipping absent and default values, in Hubble's exact output form.
+ */
+function compileEncoder(codec: MessageCodec, legacy: boolean): Encoder {
+  const deps: unknown[] = [quoteJson];
+  const dep = (x: unknown) => {
+    deps.push(x);
+    return `D[${deps.length - 1}]`;
+  };
+  let body = "let o = '{', s = '\"', v;\n";
+  for (const f of codec.fields) {
+    if (legacy && f.newerThanLegacy) continue;
+    body += `v = obj[${JSON.stringify(f.name)}];\n`;
+    const key = JSON.stringify(f.name + '":');
+    if (f.repeated) {
+      body += `if (v !== undefined && v !== null && v.length > 0) {\nlet a = '[' + ${valueExpr(f, 'v[0]', legacy, dep)};\n`;
+      body += `for (let i = 1; i < v.length; i++) a += ',' + ${valueExpr(f, 'v[i]', legacy, dep)};\n`;
+      body += `o += s + ${key} + a + ']'; s = ',"';\n}\n`;
+    } else {
+      const def = defaultTest(f, 'v', dep);
+      const cond = def ? `v !== undefined && v !== null && !(${def})` : 'v !== undefined && v !== null';
+      body += `if (${cond}) { o += s + ${key} + ${valueExpr(f, 'v', legacy, dep)}; s = ',"'; }\n`;
+    }
+  }
+  body += "return o + '}';\n";
+  const factory = new Function('D', `const q = D[0];\nreturn function encode_${codec.typeName.replace(/\W/g, '_')}(obj) {\n${body}};`);
+  return factory(deps) as Encoder;
+}
+
+function valueExpr(f: FieldCodec, v: string, legacy: boolean, dep: (x: unknown) => string): string {
   switch (f.kind) {
     case 'string':
     case 'bytes':
     case 'fieldmask':
     case 'timestamp':
+      return `q(${v})`;
     case 'u64':
     case 'i64':
-      return quoteJson(String(v));
+      return `('"' + ${v} + '"')`;
+    case 'bool':
+    case 'boolvalue':
+      return `(${v} ? 'true' : 'false')`;
     case 'enum': {
-      if (typeof v === 'number') return String(v);
-      if (legacy) {
-        const n = f.enumCodec!.byName.get(v as string)!;
-        if (f.enumCodec!.legacyUnnamed.has(n)) return String(n);
-      }
-      return quoteJson(v as string);
+      const unnamed: Record<string, number> = {};
+      if (legacy) for (const n of f.enumCodec!.legacyUnnamed) unnamed[f.enumCodec!.byNumber.get(n)!] = n;
+      const L = dep(unnamed);
+      return legacy && f.enumCodec!.legacyUnnamed.size > 0
+        ? `(typeof ${v} === 'number' ? '' + ${v} : ${L}[${v}] !== undefined ? '' + ${L}[${v}] : q(${v}))`
+        : `(typeof ${v} === 'number' ? '' + ${v} : q(${v}))`;
     }
     case 'any':
-      return JSON.stringify(v);
+      return `JSON.stringify(${v})`;
     case 'message':
-      return encodeMessage(f.message!, v as JsonObject, legacy);
+      return `${dep(encoderOf(f.message!, legacy))}(${v})`;
     default:
-      return String(v);
+      return `('' + ${v})`;
   }
-}
-
-function encodeMessage(codec: MessageCodec, obj: JsonObject, legacy: boolean): string {
-  let out = '{';
-  let first = true;
-  const fields = codec.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    const v = obj[f.name];
-    if (v === undefined || v === null) continue;
-    if (legacy && f.newerThanLegacy) continue;
-    let enc: string;
-    if (f.repeated) {
-      const arr = v as unknown[];
-      if (arr.length === 0) continue;
-      enc = '[';
-      for (let j = 0; j < arr.length; j++) {
-        if (j > 0) enc += ',';
-        enc += encodeScalar(f, arr[j], legacy);
-      }
-      enc += ']';
-    } else {
-      if (isDefault(f, v)) continue;
-      enc = encodeScalar(f, v, legacy);
-    }
-    out += (first ? '"' : ',"') + f.name + '":' + enc;
-    first = false;
-  }
-  return out + '}';
 }
 
 /** Encodes a flow as Hubble's compact JSON (no trailing newline). */

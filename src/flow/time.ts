@@ -92,16 +92,26 @@ const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(?:\d{3}|\d{6}|\d{9}
  * Already-canonical strings are returned as they are (the common case, no allocation).
  */
 export function canonicalTime(s: string): string | undefined {
-  if (CANONICAL.test(s)) {
-    const dot = s.indexOf('.');
+  if (CANONICAL.test(s) && fieldsInRange(s)) {
     // A fraction ending in 000 has a shorter exact form (".500000" -> ".500").
-    if (dot < 0 || !s.endsWith('000Z')) {
-      const t = parseTime(s);
-      return t ? s : undefined;
-    }
+    if (s.length === 20 || !s.endsWith('000Z')) return s;
   }
   const t = parseTime(s);
   return t ? formatTime(t) : undefined;
+}
+
+function two(s: string, i: number): number {
+  return (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
+}
+
+/** Range checks of a string that already matched CANONICAL (cheaper than a full parse). */
+function fieldsInRange(s: string): boolean {
+  const year = two(s, 0) * 100 + two(s, 2);
+  const month = two(s, 5);
+  const day = two(s, 8);
+  return (
+    year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && two(s, 11) <= 23 && two(s, 14) <= 59 && two(s, 17) <= 59
+  );
 }
 
 /** Milliseconds since the epoch (with sub-millisecond fraction) of a timestamp; NaN if invalid. */
