@@ -11,7 +11,11 @@ import { readFlowLog } from '../src/sources/jsonl/index.js';
 
 const file = process.argv[2] ?? 'bench/out/flows-1m.jsonl';
 
-async function run(name: string, each: (ev: import('../src/flow/index.js').FlowEvent) => void, limit = Infinity) {
+async function run(
+  name: string,
+  each: (ev: import('../src/flow/index.js').FlowEvent) => void,
+  limit = Infinity,
+) {
   const t0 = process.hrtime.bigint();
   const reader = await readFlowLog([file]);
   let n = 0;
@@ -22,7 +26,9 @@ async function run(name: string, each: (ev: import('../src/flow/index.js').FlowE
     }
   }
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(`${name.padEnd(40)} ${n} flows in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString('en-US')} flows/s`);
+  console.log(
+    `${name.padEnd(40)} ${n} flows in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString('en-US')} flows/s`,
+  );
 }
 
 let sink = 0;

@@ -36,4 +36,6 @@ for (let i = 0; i < count; i++) {
 bytes += buf.length;
 ws.end(buf);
 await new Promise((r) => ws.on('finish', r));
-console.log(`wrote ${count} flows (${(bytes / 1e6).toFixed(0)} MB, ${(bytes / count).toFixed(0)} B/flow) to ${out}`);
+console.log(
+  `wrote ${count} flows (${(bytes / 1e6).toFixed(0)} MB, ${(bytes / count).toFixed(0)} B/flow) to ${out}`,
+);

@@ -1,6 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeEvent, decodeFilter, encodeEvent, encodeFilter, FlowDecodeError, quoteJson, type DecodeContext } from './index.js';
+import {
+  decodeEvent,
+  decodeFilter,
+  encodeEvent,
+  encodeFilter,
+  FlowDecodeError,
+  quoteJson,
+  type DecodeContext,
+} from './index.js';
 
 const root = new URL('../../test/', import.meta.url);
 const read = (rel: string) => readFileSync(new URL(rel, root), 'utf8');
@@ -79,16 +87,28 @@ describe('JSON codec: hubble v0.12.3 verified examples (hubble-flow.md §1)', ()
     { name: 'lower-case enum name', in: '{"flow":{"verdict":"forwarded"}}', want: /enum/ },
     { name: 'fractional integer', in: '{"flow":{"l4":{"TCP":{"source_port":1.5}}}}', want: /integer/ },
     { name: 'negative unsigned', in: '{"flow":{"l4":{"TCP":{"source_port":-1}}}}', want: /integer/ },
-    { name: 'out of range uint32', in: '{"flow":{"l4":{"TCP":{"source_port":4294967296}}}}', want: /integer/ },
+    {
+      name: 'out of range uint32',
+      in: '{"flow":{"l4":{"TCP":{"source_port":4294967296}}}}',
+      want: /integer/,
+    },
     { name: 'negative uint64 string', in: '{"flow":{"l7":{"latency_ns":"-5"}}}', want: /64-bit/ },
     { name: 'string for bool', in: '{"flow":{"reply":"true"}}', want: /bool/ },
-    { name: 'ten fraction digits', in: '{"flow":{"time":"2024-05-01T12:00:00.1234567890Z"}}', want: /Timestamp/ },
+    {
+      name: 'ten fraction digits',
+      in: '{"flow":{"time":"2024-05-01T12:00:00.1234567890Z"}}',
+      want: /Timestamp/,
+    },
     { name: 'lower-case z', in: '{"flow":{"time":"2024-05-01T12:00:00z"}}', want: /Timestamp/ },
     { name: 'missing zone', in: '{"flow":{"time":"2024-05-01T12:00:00"}}', want: /Timestamp/ },
     { name: 'timestamp as number', in: '{"flow":{"time":1714564800}}', want: /Timestamp/ },
     { name: 'February 30', in: '{"flow":{"time":"2024-02-30T12:00:00Z"}}', want: /Timestamp/ },
     { name: 'two oneof members', in: '{"flow":{"l4":{"TCP":{},"UDP":{}}}}', want: /oneof/ },
-    { name: 'proto and camel name of one field', in: '{"flow":{"node_name":"a","nodeName":"b"}}', want: /duplicate/ },
+    {
+      name: 'proto and camel name of one field',
+      in: '{"flow":{"node_name":"a","nodeName":"b"}}',
+      want: /duplicate/,
+    },
     { name: 'an array', in: '[]', want: /object/ },
   ];
   for (const c of errors) {
@@ -105,13 +125,21 @@ describe('JSON codec: hubble v0.12.3 verified examples (hubble-flow.md §1)', ()
   });
 
   it('reads bare flows (older logs) and wraps them', () => {
-    const ev = decodeEvent(JSON.parse('{"time":"2024-05-01T12:00:00Z","uuid":"u","verdict":"FORWARDED","node_name":"n"}'));
-    expect(encodeEvent(ev)).toBe('{"flow":{"time":"2024-05-01T12:00:00Z","uuid":"u","verdict":"FORWARDED","node_name":"n"},"node_name":"n","time":"2024-05-01T12:00:00Z"}');
+    const ev = decodeEvent(
+      JSON.parse('{"time":"2024-05-01T12:00:00Z","uuid":"u","verdict":"FORWARDED","node_name":"n"}'),
+    );
+    expect(encodeEvent(ev)).toBe(
+      '{"flow":{"time":"2024-05-01T12:00:00Z","uuid":"u","verdict":"FORWARDED","node_name":"n"},"node_name":"n","time":"2024-05-01T12:00:00Z"}',
+    );
   });
 
   it('full mode writes the v1.19 fields', () => {
-    const ev = decodeEvent(JSON.parse('{"flow":{"emitter":{"name":"Hubble"},"source":{"cluster_name":"c1"}}}'));
-    expect(encodeEvent(ev, 'full')).toBe('{"flow":{"emitter":{"name":"Hubble"},"source":{"cluster_name":"c1"}}}');
+    const ev = decodeEvent(
+      JSON.parse('{"flow":{"emitter":{"name":"Hubble"},"source":{"cluster_name":"c1"}}}'),
+    );
+    expect(encodeEvent(ev, 'full')).toBe(
+      '{"flow":{"emitter":{"name":"Hubble"},"source":{"cluster_name":"c1"}}}',
+    );
   });
 });
 
@@ -125,7 +153,8 @@ describe('quoteJson', () => {
     ['\u2028\u2029', '"\\u2028\\u2029"'],
     ['/ \u007f é 😀', '"/ \u007f é 😀"'],
   ];
-  for (const [input, want] of cases) it(`escapes ${JSON.stringify(input)}`, () => expect(quoteJson(input)).toBe(want));
+  for (const [input, want] of cases)
+    it(`escapes ${JSON.stringify(input)}`, () => expect(quoteJson(input)).toBe(want));
 });
 
 describe('FlowFilter JSON', () => {
@@ -137,6 +166,9 @@ describe('FlowFilter JSON', () => {
     expect(() => decodeFilter({ sourcePodz: ['x'] })).toThrow(/unknown field "sourcePodz"/);
   });
   it('accepts enum numbers and camelCase', () => {
-    expect(decodeFilter({ sourcePod: ['/frontend'], verdict: [2, 3] })).toEqual({ source_pod: ['/frontend'], verdict: ['DROPPED', 'ERROR'] });
+    expect(decodeFilter({ sourcePod: ['/frontend'], verdict: [2, 3] })).toEqual({
+      source_pod: ['/frontend'],
+      verdict: ['DROPPED', 'ERROR'],
+    });
   });
 });

@@ -189,7 +189,8 @@ function fieldCodec(parent: DescMessage, f: DescField): FieldCodec {
     }
     case 'list':
       if (f.listKind === 'scalar') return { ...base, kind: scalarKind(f.scalar), repeated: true };
-      if (f.listKind === 'enum') return { ...base, kind: 'enum', repeated: true, enumCodec: enumCodec(f.enum) };
+      if (f.listKind === 'enum')
+        return { ...base, kind: 'enum', repeated: true, enumCodec: enumCodec(f.enum) };
       return { ...base, kind: 'message', repeated: true, message: messageCodec(f.message) };
     default:
       throw new Error(`map fields are not supported (${parent.typeName}.${f.name})`);
@@ -217,7 +218,8 @@ function decodeInt(v: unknown, path: string, min: number, max: number): number {
   if (typeof v === 'number') n = v;
   else if (typeof v === 'string' && (DECIMAL.test(v) || EXPONENT.test(v))) n = Number(v);
   else return fail(path, `invalid value for integer: ${JSON.stringify(v)}`);
-  if (!Number.isInteger(n) || n < min || n > max) fail(path, `invalid value for integer: ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(path, `invalid value for integer: ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -255,80 +257,12 @@ function enumIsZero(v: string | number, ec: EnumCodec): boolean {
   return typeof v === 'number' ? v === 0 : ec.byName.get(v) === 0;
 }
 
-function decodeScalar(f: FieldCodec, v: unknown, path: string): unknown {
-  switch (f.kind) {
-    case 'string':
-      if (typeof v !== 'string') fail(path, `invalid value for string field: ${JSON.stringify(v)}`);
-      return v;
-    case 'bool':
-      if (typeof v !== 'boolean') fail(path, `invalid value for bool field: ${JSON.stringify(v)}`);
-      return v;
-    case 'u32':
-      return decodeInt(v, path, 0, 4294967295);
-    case 'i32':
-      return decodeInt(v, path, -2147483648, 2147483647);
-    case 'u64':
-      return decodeInt64(v, path, true);
-    case 'i64':
-      return decodeInt64(v, path, false);
-    case 'double':
-      if (typeof v === 'number') return v;
-      if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-      return fail(path, `invalid value for double field: ${JSON.stringify(v)}`);
-    case 'bytes':
-      if (typeof v !== 'string') fail(path, 'invalid value for bytes field');
-      return v;
-    case 'enum':
-      return decodeEnum(v, f.enumCodec!, path);
-    case 'timestamp': {
-      if (typeof v !== 'string') fail(path, `invalid google.protobuf.Timestamp value ${JSON.stringify(v)}`);
-      const t = canonicalTime(v);
-      if (t === undefined) fail(path, `invalid google.protobuf.Timestamp value ${JSON.stringify(v)}`);
-      return t;
-    }
-    case 'boolvalue':
-      if (typeof v !== 'boolean') fail(path, `invalid value for google.protobuf.BoolValue: ${JSON.stringify(v)}`);
-      return v;
-    case 'u32value':
-      return decodeInt(v, path, 0, 4294967295);
-    case 'i32value':
-      return decodeInt(v, path, -2147483648, 2147483647);
-    case 'any':
-      if (!isObject(v)) fail(path, 'invalid google.protobuf.Any value');
-      return v;
-    case 'fieldmask':
-      if (typeof v !== 'string') fail(path, 'invalid google.protobuf.FieldMask value');
-      return v;
-    case 'message':
-      return decodeMessageInto(f.message!, v, path, undefined);
-  }
-}
-
-/** True when a decoded singular value is proto3's default (omitted on output). */
-function isDefault(f: FieldCodec, v: unknown): boolean {
-  switch (f.kind) {
-    case 'string':
-    case 'bytes':
-    case 'fieldmask':
-      return v === '';
-    case 'bool':
-      return v === false;
-    case 'u32':
-    case 'i32':
-    case 'double':
-      return v === 0;
-    case 'u64':
-    case 'i64':
-      return v === '0';
-    case 'enum':
-      return enumIsZero(v as string | number, f.enumCodec!);
-    default:
-      // Messages and wrappers have presence: written when set, whatever their content.
-      return false;
-  }
-}
-
-function decodeMessageInto(codec: MessageCodec, value: unknown, path: string, ctx: DecodeContext | undefined): JsonObject {
+function decodeMessageInto(
+  codec: MessageCodec,
+  value: unknown,
+  path: string,
+  ctx: DecodeContext | undefined,
+): JsonObject {
   return decoderOf(codec)(value, path, ctx);
 }
 
@@ -339,11 +273,11 @@ function decoderOf(codec: MessageCodec): Decoder {
   let d = decoders.get(codec);
   if (!d) {
     // Register a trampoline first so recursive message types resolve.
-    let real: Decoder | undefined;
-    decoders.set(codec, (v, p, c) => real!(v, p, c));
-    real = compileDecoder(codec);
-    decoders.set(codec, real);
-    d = real;
+    const holder: { fn?: Decoder } = {};
+    decoders.set(codec, (v, p, c) => holder.fn!(v, p, c));
+    holder.fn = compileDecoder(codec);
+    decoders.set(codec, holder.fn);
+    d = holder.fn;
   }
   return d;
 }
@@ -392,7 +326,10 @@ function compileDecoder(codec: MessageCodec): Decoder {
   }
   body += `default: if (ctx !== undefined && ctx.unknownFields !== undefined) ctx.unknownFields.push(${H}.join(path, k));\n`;
   body += '}\n}\nreturn out;\n';
-  const factory = new Function('D', `return function decode_${codec.typeName.replace(/\W/g, '_')}(value, path, ctx) {\n${body}};`);
+  const factory = new Function(
+    'D',
+    `return function decode_${codec.typeName.replace(/\W/g, '_')}(value, path, ctx) {\n${body}};`,
+  );
   return factory(deps) as Decoder;
 }
 
@@ -494,7 +431,13 @@ const lostCodec = messageCodec(LostEventSchema);
 /** Flow keys that never appear at the top of a GetFlowsResponse: they mark a bare Flow line. */
 function looksLikeBareFlow(obj: JsonObject): boolean {
   for (const k in obj) {
-    if (k !== 'time' && k !== 'node_name' && k !== 'nodeName' && !eventCodec.byKey.has(k) && flowCodec.byKey.has(k)) {
+    if (
+      k !== 'time' &&
+      k !== 'node_name' &&
+      k !== 'nodeName' &&
+      !eventCodec.byKey.has(k) &&
+      flowCodec.byKey.has(k)
+    ) {
       return true;
     }
   }
@@ -533,7 +476,8 @@ export function decodeFlow(value: unknown, ctx?: DecodeContext): import('./types
 export function decodeFilter(value: unknown): import('../filter/types.js').FlowFilter {
   const ctx: DecodeContext = { unknownFields: [] };
   const f = decodeMessageInto(filterCodec, value, '', ctx);
-  if (ctx.unknownFields!.length > 0) throw new FlowDecodeError(`unknown field ${JSON.stringify(ctx.unknownFields![0])}`);
+  if (ctx.unknownFields!.length > 0)
+    throw new FlowDecodeError(`unknown field ${JSON.stringify(ctx.unknownFields![0])}`);
   return f as import('../filter/types.js').FlowFilter;
 }
 
@@ -574,10 +518,10 @@ function encoderOf(codec: MessageCodec, legacy: boolean): Encoder {
   }
   const i = legacy ? 1 : 0;
   if (!pair[i]) {
-    let real: Encoder | undefined;
-    pair[i] = (o) => real!(o);
-    real = compileEncoder(codec, legacy);
-    pair[i] = real;
+    const holder: { fn?: Encoder } = {};
+    pair[i] = (o) => holder.fn!(o);
+    holder.fn = compileEncoder(codec, legacy);
+    pair[i] = holder.fn;
   }
   return pair[i]!;
 }
@@ -608,7 +552,10 @@ function compileEncoder(codec: MessageCodec, legacy: boolean): Encoder {
     }
   }
   body += "return o + '}';\n";
-  const factory = new Function('D', `const q = D[0];\nreturn function encode_${codec.typeName.replace(/\W/g, '_')}(obj) {\n${body}};`);
+  const factory = new Function(
+    'D',
+    `const q = D[0];\nreturn function encode_${codec.typeName.replace(/\W/g, '_')}(obj) {\n${body}};`,
+  );
   return factory(deps) as Encoder;
 }
 

@@ -110,7 +110,14 @@ function fieldsInRange(s: string): boolean {
   const month = two(s, 5);
   const day = two(s, 8);
   return (
-    year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && two(s, 11) <= 23 && two(s, 14) <= 59 && two(s, 17) <= 59
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    two(s, 11) <= 23 &&
+    two(s, 14) <= 59 &&
+    two(s, 17) <= 59
   );
 }
 

@@ -11,14 +11,7 @@
  */
 
 export type VerdictName =
-  | 'VERDICT_UNKNOWN'
-  | 'FORWARDED'
-  | 'DROPPED'
-  | 'ERROR'
-  | 'AUDIT'
-  | 'REDIRECTED'
-  | 'TRACED'
-  | 'TRANSLATED';
+  'VERDICT_UNKNOWN' | 'FORWARDED' | 'DROPPED' | 'ERROR' | 'AUDIT' | 'REDIRECTED' | 'TRACED' | 'TRANSLATED';
 export type FlowTypeName = 'UNKNOWN_TYPE' | 'L3_L4' | 'L7' | 'SOCK';
 export type TrafficDirectionName = 'TRAFFIC_DIRECTION_UNKNOWN' | 'INGRESS' | 'EGRESS';
 export type L7FlowTypeName = 'UNKNOWN_L7_TYPE' | 'REQUEST' | 'RESPONSE' | 'SAMPLE';
@@ -192,7 +185,11 @@ export interface Flow {
   egress_denied_by?: Policy[];
   ingress_denied_by?: Policy[];
   policy_log?: string[];
-  aggregate?: { ingress_flow_count?: number; egress_flow_count?: number; unknown_direction_flow_count?: number };
+  aggregate?: {
+    ingress_flow_count?: number;
+    egress_flow_count?: number;
+    unknown_direction_flow_count?: number;
+  };
 }
 
 export interface LostEvent {

@@ -155,7 +155,9 @@ export interface GraphEdge {
   flows: number;
   /** Flows per second over the window. */
   rate: number;
-  verdicts: Partial<Record<'FORWARDED' | 'DROPPED' | 'ERROR' | 'AUDIT' | 'REDIRECTED' | 'TRACED' | 'TRANSLATED', number>>;
+  verdicts: Partial<
+    Record<'FORWARDED' | 'DROPPED' | 'ERROR' | 'AUDIT' | 'REDIRECTED' | 'TRACED' | 'TRANSLATED', number>
+  >;
   /** HTTP status classes / DNS rcodes / Kafka errors seen on this edge, e.g. {"2xx": 10, "5xx": 3}. */
   l7?: Record<string, number>;
   dropReasons?: Record<string, number>;

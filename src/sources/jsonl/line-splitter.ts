@@ -88,7 +88,14 @@ export async function* splitLines(
 }
 
 /** Splits chunk[start, end] (end = index of a newline) into lines; returns the last line number. */
-function splitRegion(chunk: Buffer, start: number, end: number, lineNo: number, max: number, out: LineItem[]): number {
+function splitRegion(
+  chunk: Buffer,
+  start: number,
+  end: number,
+  lineNo: number,
+  max: number,
+  out: LineItem[],
+): number {
   if (start > end) return lineNo;
   const region = chunk.subarray(start, end + 1);
   if (isUtf8(region)) {

@@ -47,12 +47,31 @@ describe('readFlowLog', () => {
       wantEvents: 1,
       wantWarnings: [/^line 2: not a flow: .*enum/, /^line 3: (invalid JSON|not a flow)/],
     },
-    { name: 'blank lines and CRLF are survived', content: `\n${goldenLines[0]}\r\n\r\n   \n${goldenLines[1]}\r\n`, wantEvents: 2, wantWarnings: [] },
-    { name: 'a truncated last line is reported', content: `${goldenLines[0]}\n${goldenLines[1].slice(0, 50)}`, wantEvents: 1, wantWarnings: [/^line 2: invalid JSON/] },
-    { name: 'a last line without newline is read', content: `${goldenLines[0]}\n${goldenLines[1]}`, wantEvents: 2, wantWarnings: [] },
+    {
+      name: 'blank lines and CRLF are survived',
+      content: `\n${goldenLines[0]}\r\n\r\n   \n${goldenLines[1]}\r\n`,
+      wantEvents: 2,
+      wantWarnings: [],
+    },
+    {
+      name: 'a truncated last line is reported',
+      content: `${goldenLines[0]}\n${goldenLines[1].slice(0, 50)}`,
+      wantEvents: 1,
+      wantWarnings: [/^line 2: invalid JSON/],
+    },
+    {
+      name: 'a last line without newline is read',
+      content: `${goldenLines[0]}\n${goldenLines[1]}`,
+      wantEvents: 2,
+      wantWarnings: [],
+    },
     {
       name: 'binary garbage is survived',
-      content: Buffer.concat([Buffer.from(goldenLines[0] + '\n'), Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x0a]), Buffer.from(goldenLines[1] + '\n')]),
+      content: Buffer.concat([
+        Buffer.from(goldenLines[0] + '\n'),
+        Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x0a]),
+        Buffer.from(goldenLines[1] + '\n'),
+      ]),
       wantEvents: 2,
       wantWarnings: [/^line 2: invalid UTF-8/],
     },
@@ -73,14 +92,22 @@ describe('readFlowLog', () => {
   }
 
   it('accepts bare flow lines and fills the wrapper from the flow', async () => {
-    const { events } = await readAll([file('bare.jsonl', '{"time":"2024-05-01T12:00:00Z","verdict":"DROPPED","node_name":"n1"}\n')]);
-    expect(events[0]).toEqual({ flow: { time: '2024-05-01T12:00:00Z', verdict: 'DROPPED', node_name: 'n1' }, node_name: 'n1', time: '2024-05-01T12:00:00Z' });
+    const { events } = await readAll([
+      file('bare.jsonl', '{"time":"2024-05-01T12:00:00Z","verdict":"DROPPED","node_name":"n1"}\n'),
+    ]);
+    expect(events[0]).toEqual({
+      flow: { time: '2024-05-01T12:00:00Z', verdict: 'DROPPED', node_name: 'n1' },
+      node_name: 'n1',
+      time: '2024-05-01T12:00:00Z',
+    });
   });
 
   it('handles lines up to 16 MiB and reports longer ones without buffering them', async () => {
     const big = `{"flow":{"Summary":"${'x'.repeat(15 * 1024 * 1024)}"}}`;
     const huge = `{"flow":{"Summary":"${'y'.repeat(17 * 1024 * 1024)}"}}`;
-    const { events, warnings, stats } = await readAll([file('big.jsonl', `${big}\n${huge}\n${goldenLines[0]}\n`)]);
+    const { events, warnings, stats } = await readAll([
+      file('big.jsonl', `${big}\n${huge}\n${goldenLines[0]}\n`),
+    ]);
     expect(events.length).toBe(2);
     expect(events[0].flow?.Summary?.length).toBe(15 * 1024 * 1024);
     expect(stats.tooLong).toBe(1);
@@ -123,7 +150,11 @@ describe('readFlowLog', () => {
   });
 
   const failing: { name: string; input: () => string; want: RegExp }[] = [
-    { name: 'missing file', input: () => join(dir, 'nope.jsonl'), want: /failed to open .*nope.jsonl: no such file or directory/ },
+    {
+      name: 'missing file',
+      input: () => join(dir, 'nope.jsonl'),
+      want: /failed to open .*nope.jsonl: no such file or directory/,
+    },
     { name: 'directory', input: () => dir, want: /is a directory/ },
     { name: 'empty glob', input: () => join(dir, 'zzz-*.jsonl'), want: /no files match/ },
   ];

@@ -81,7 +81,12 @@ export async function resolveInputs(inputs: string[], stdin?: Readable): Promise
       } catch (err) {
         if (err instanceof FlowLogError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(err);
+        const why =
+          code === 'ENOENT'
+            ? 'no such file or directory'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : String(err);
         throw new FlowLogError(`failed to open ${p}: ${why}`, { cause: err });
       }
       out.push({ name: p, size, open: () => openFile(p) });
@@ -117,7 +122,15 @@ export async function readFlowLog(inputs: string[], opts: ReadFlowLogOptions = {
   for (const inp of resolved) {
     if (inp.name !== 'stdin') await checkReadable(inp);
   }
-  const stats: ReadStats = { lines: 0, events: 0, invalid: 0, tooLong: 0, blank: 0, prefiltered: 0, unknownFieldWarnings: 0 };
+  const stats: ReadStats = {
+    lines: 0,
+    events: 0,
+    invalid: 0,
+    tooLong: 0,
+    blank: 0,
+    prefiltered: 0,
+    unknownFieldWarnings: 0,
+  };
   const shared = { warnedUnknown: false };
   const iterate = (): AsyncIterator<FlowEvent[]> => {
     const gens = resolved.map((inp) => readOne(inp, resolved.length > 1, opts, stats, shared));
@@ -130,7 +143,12 @@ async function checkReadable(inp: Input): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const s = createReadStream(inp.name, { start: 0, end: 0 });
     s.on('error', (err: NodeJS.ErrnoException) =>
-      reject(new FlowLogError(`failed to open ${inp.name}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`, { cause: err })),
+      reject(
+        new FlowLogError(
+          `failed to open ${inp.name}: ${err.code === 'EACCES' ? 'permission denied' : err.message}`,
+          { cause: err },
+        ),
+      ),
     );
     s.on('open', () => {
       s.destroy();
@@ -165,7 +183,9 @@ async function* readOne(
           if (!shared.warnedUnknown) {
             shared.warnedUnknown = true;
             stats.unknownFieldWarnings++;
-            warn(`${where(item.lineNo)}: unknown field detected, ignoring unknown fields from now on: ${JSON.stringify(ctx.unknownFields![0])}`);
+            warn(
+              `${where(item.lineNo)}: unknown field detected, ignoring unknown fields from now on: ${JSON.stringify(ctx.unknownFields![0])}`,
+            );
           }
           ctx.unknownFields!.length = 0;
         }
@@ -294,7 +314,10 @@ class Progress {
     if (now - this.last < 500) return;
     this.last = now;
     this.shown = true;
-    const pct = this.inp.size && !this.inp.name.endsWith('.gz') ? ` ${Math.min(100, (100 * bytes) / this.inp.size).toFixed(0)}%` : '';
+    const pct =
+      this.inp.size && !this.inp.name.endsWith('.gz')
+        ? ` ${Math.min(100, (100 * bytes) / this.inp.size).toFixed(0)}%`
+        : '';
     process.stderr.write(`\r\x1b[Kreading ${this.inp.name}:${pct} ${lines} lines`);
   }
   done(): void {
