@@ -252,10 +252,6 @@ function decodeEnum(v: unknown, ec: EnumCodec, path: string): string | number {
   return ec.byNumber.get(n) ?? n;
 }
 
-/** Whether an enum value is the zero value (omitted on output). */
-function enumIsZero(v: string | number, ec: EnumCodec): boolean {
-  return typeof v === 'number' ? v === 0 : ec.byName.get(v) === 0;
-}
 
 function decodeMessageInto(
   codec: MessageCodec,
