@@ -23,7 +23,11 @@ const flows: FlowEvent[] = [
   },
   { flow: { time: '2024-05-01T12:00:01Z', verdict: 'DROPPED', event_type: { type: 1, sub_type: 133 } } },
 ];
-const nonFlows: FlowEvent[] = [{}, { lost_events: { num_events_lost: '7' } }, { node_status: { state_change: 'NODE_ERROR' } }];
+const nonFlows: FlowEvent[] = [
+  {},
+  { lost_events: { num_events_lost: '7' } },
+  { node_status: { state_change: 'NODE_ERROR' } },
+];
 
 for (const factory of factories) {
   describe(`printer conformance > ${factory.name}`, () => {
@@ -54,7 +58,9 @@ for (const factory of factories) {
 
     it('reports shown node-status events on stderr only', () => {
       const p = make();
-      const ev: FlowEvent = { node_status: { state_change: 'NODE_ERROR', node_names: ['node-1'], message: 'm' } };
+      const ev: FlowEvent = {
+        node_status: { state_change: 'NODE_ERROR', node_names: ['node-1'], message: 'm' },
+      };
       expect(p.event(ev)).toBe('');
       expect(p.status(ev)).toContain('node-1');
     });

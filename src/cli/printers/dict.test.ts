@@ -63,13 +63,18 @@ describe('dict printer', () => {
 
   it('leaves a trailing space for empty values and skips non-flow events for the separator', () => {
     const out = dict([{}, { flow: {} }, { lost_events: {} }, { flow: {} }], { printNodeName: true });
-    const block = '  TIMESTAMP: N/A\n       NODE: \n     SOURCE: \nDESTINATION: \n       TYPE: UNKNOWN\n    VERDICT: VERDICT_UNKNOWN\n    SUMMARY: \n';
+    const block =
+      '  TIMESTAMP: N/A\n       NODE: \n     SOURCE: \nDESTINATION: \n       TYPE: UNKNOWN\n    VERDICT: VERDICT_UNKNOWN\n    SUMMARY: \n';
     expect(out).toBe(block + '------------\n' + block);
   });
 
   it('colors hosts, ports and verdict with --color always', () => {
     const ev: FlowEvent = {
-      flow: { IP: { source: '1.1.1.1', destination: '2.2.2.2' }, l4: { UDP: { destination_port: 53 } }, verdict: 'DROPPED' },
+      flow: {
+        IP: { source: '1.1.1.1', destination: '2.2.2.2' },
+        l4: { UDP: { destination_port: 53 } },
+        verdict: 'DROPPED',
+      },
     };
     const out = dict([ev], { color: true });
     expect(out).toContain('     SOURCE: \u001b[36m1.1.1.1\u001b[0m\n');

@@ -48,19 +48,35 @@ const types: { name: string; f: Flow; want: string }[] = [
   { name: 'trace from-network', f: { event_type: { type: 4, sub_type: 10 } }, want: 'from-network' },
   { name: 'trace from-crypto unknown in v0.12.3', f: { event_type: { type: 4, sub_type: 12 } }, want: '12' },
   { name: 'trace to-crypto unknown in v0.12.3', f: { event_type: { type: 4, sub_type: 13 } }, want: '13' },
-  { name: 'trace sub_type masked to a byte', f: { event_type: { type: 4, sub_type: 257 } }, want: 'to-proxy' },
+  {
+    name: 'trace sub_type masked to a byte',
+    f: { event_type: { type: 4, sub_type: 257 } },
+    want: 'to-proxy',
+  },
   { name: 'http request', f: { l7: { type: 'REQUEST', http: {} } }, want: 'http-request' },
   { name: 'http with unnamed l7 type', f: { l7: { type: 7, http: {} } }, want: 'http-7' },
-  { name: 'dns response', f: { l7: { type: 'RESPONSE', dns: { observation_source: 'proxy' } } }, want: 'dns-response proxy' },
+  {
+    name: 'dns response',
+    f: { l7: { type: 'RESPONSE', dns: { observation_source: 'proxy' } } },
+    want: 'dns-response proxy',
+  },
   { name: 'kafka response', f: { l7: { type: 'RESPONSE', kafka: {} } }, want: 'kafka-response' },
-  { name: 'l7 wins over event type', f: { l7: { type: 'REQUEST', http: {} }, event_type: { type: 1 } }, want: 'http-request' },
+  {
+    name: 'l7 wins over event type',
+    f: { l7: { type: 'REQUEST', http: {} }, event_type: { type: 1 } },
+    want: 'http-request',
+  },
   {
     name: 'policy verdict with unnamed direction',
     f: { event_type: { type: 5 }, policy_match_type: 2, traffic_direction: 9 },
     want: 'policy-verdict:L3-L4 9',
   },
   { name: 'capture without point', f: { event_type: { type: 3 } }, want: 'DBG_CAPTURE_POINT_UNKNOWN' },
-  { name: 'trace-sock pre-xlate-rev', f: { event_type: { type: 7 }, sock_xlate_point: 'SOCK_XLATE_POINT_PRE_DIRECTION_REV' }, want: 'pre-xlate-rev' },
+  {
+    name: 'trace-sock pre-xlate-rev',
+    f: { event_type: { type: 7 }, sock_xlate_point: 'SOCK_XLATE_POINT_PRE_DIRECTION_REV' },
+    want: 'pre-xlate-rev',
+  },
   { name: 'l7 event type without l7 record', f: { event_type: { type: 129 } }, want: 'UNKNOWN' },
   { name: 'no event type', f: {}, want: 'UNKNOWN' },
 ];
@@ -68,7 +84,11 @@ const types: { name: string; f: Flow; want: string }[] = [
 const verdicts: { name: string; f: Flow; want: string }[] = [
   { name: 'absent verdict', f: {}, want: 'VERDICT_UNKNOWN' },
   { name: 'trace DROPPED stays', f: { verdict: 'DROPPED', event_type: { type: 1 } }, want: 'DROPPED' },
-  { name: 'policy FORWARDED → ALLOWED', f: { verdict: 'FORWARDED', event_type: { type: 5 } }, want: 'ALLOWED' },
+  {
+    name: 'policy FORWARDED → ALLOWED',
+    f: { verdict: 'FORWARDED', event_type: { type: 5 } },
+    want: 'ALLOWED',
+  },
   { name: 'policy DROPPED → DENIED', f: { verdict: 'DROPPED', event_type: { type: 5 } }, want: 'DENIED' },
   { name: 'policy AUDIT → AUDITED', f: { verdict: 'AUDIT', event_type: { type: 5 } }, want: 'AUDITED' },
   { name: 'policy TRACED stays', f: { verdict: 'TRACED', event_type: { type: 5 } }, want: 'TRACED' },

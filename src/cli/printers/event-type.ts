@@ -30,7 +30,15 @@ const TRACE_POINTS: readonly string[] = [
 ];
 
 /** `policy_match_type` → text after `policy-verdict:`. */
-const POLICY_MATCH: readonly string[] = ['none', 'L3-Only', 'L3-L4', 'L4-Only', 'all', 'L3-Proto', 'Proto-Only'];
+const POLICY_MATCH: readonly string[] = [
+  'none',
+  'L3-Only',
+  'L3-L4',
+  'L4-Only',
+  'all',
+  'L3-Proto',
+  'Proto-Only',
+];
 
 /** Reserved security identities known to v0.12.3 (9/10 `world-ipv4/6` came later). */
 const RESERVED_IDENTITIES: readonly string[] = [

@@ -66,7 +66,9 @@ describe('printers > golden hubble v0.12.3 output', () => {
   for (const file of ['filter-dns.compact.txt', 'filter-dropped-shop.compact.txt']) {
     it(`prints every line of ${file} for the same flows`, () => {
       const ours = new Set(render({ format: 'compact' }).split('\n'));
-      const lines = read(file).split('\n').filter((l) => l !== '');
+      const lines = read(file)
+        .split('\n')
+        .filter((l) => l !== '');
       expect(lines.length).toBeGreaterThan(0);
       for (const l of lines) expect(ours.has(l), l).toBe(true);
     });

@@ -34,7 +34,8 @@ function hostName(
     const namespace = svc !== undefined ? (svc.namespace ?? '') : (ns ?? '');
     if (pod) return sanitize(qualify(namespace, pod));
     if (svc?.name) return sanitize(qualify(namespace, svc.name));
-    if (names !== undefined && names.length > 0) return sanitize(names.length === 1 ? names[0] : names.join(','));
+    if (names !== undefined && names.length > 0)
+      return sanitize(names.length === 1 ? names[0] : names.join(','));
   }
   return ip === undefined ? '' : sanitize(ip);
 }

@@ -31,7 +31,12 @@ export { DictPrinter } from './dict.js';
 export { TablePrinter, alignColumns } from './table.js';
 export { JsonPrinter } from './json.js';
 export { resolveColor, type ColorEnvironment } from './color.js';
-export { createTimestampFormatter, parseTimeFormat, timeFormats, type TimestampFormatter } from './time-format.js';
+export {
+  createTimestampFormatter,
+  parseTimeFormat,
+  timeFormats,
+  type TimestampFormatter,
+} from './time-format.js';
 export { sanitize } from './sanitize.js';
 export { eventTypeText, identityText, verdictText } from './event-type.js';
 export { dropText } from './drop-reasons.js';

@@ -27,14 +27,24 @@ const lines: { name: string; s: NodeStatusEvent; debug: boolean; want: string }[
     debug: false,
     want: 'May  1 12:00:02.000 [relay]: Error "rpc \\"x\\" failed\\n" on 2 nodes: a, b\n',
   },
-  { name: 'connected hidden without --debug', s: { state_change: 'NODE_CONNECTED', node_names: ['a'] }, debug: false, want: '' },
+  {
+    name: 'connected hidden without --debug',
+    s: { state_change: 'NODE_CONNECTED', node_names: ['a'] },
+    debug: false,
+    want: '',
+  },
   {
     name: 'connected shown with --debug',
     s: { state_change: 'NODE_CONNECTED', node_names: ['a', 'b'] },
     debug: true,
     want: 'May  1 12:00:02.000 [relay]: Receiving flows from 2 nodes: a, b\n',
   },
-  { name: 'gone hidden without --debug', s: { state_change: 'NODE_GONE', node_names: ['a'] }, debug: false, want: '' },
+  {
+    name: 'gone hidden without --debug',
+    s: { state_change: 'NODE_GONE', node_names: ['a'] },
+    debug: false,
+    want: '',
+  },
   {
     name: 'gone shown with --debug',
     s: { state_change: 'NODE_GONE', node_names: ['a'] },
@@ -56,9 +66,9 @@ describe('node status', () => {
     expect(status({ state_change: 'NODE_UNAVAILABLE', node_names: ['a'] }, { format: 'dict' })).toBe(
       '  TIMESTAMP: May  1 12:00:02.000\n      STATE: NODE_UNAVAILABLE\n      NODES: a\n    MESSAGE: N/A\n',
     );
-    expect(status({ state_change: 'NODE_ERROR', node_names: ['a'], message: 'boom' }, { format: 'dict' })).toContain(
-      '    MESSAGE: "boom"\n',
-    );
+    expect(
+      status({ state_change: 'NODE_ERROR', node_names: ['a'], message: 'boom' }, { format: 'dict' }),
+    ).toContain('    MESSAGE: "boom"\n');
   });
 
   it('json/jsonpb: the response as JSON', () => {

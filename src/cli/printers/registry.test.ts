@@ -31,7 +31,9 @@ describe('printer registry', () => {
     if (n.want !== undefined) {
       it(`resolves -o ${n.input} to ${n.want}`, () => {
         expect(registry.resolve(n.input)).toBe(n.want);
-        expect(registry.create({ ...defaultPrinterOptions, format: n.input as OutputFormat }).format).toBe(n.want);
+        expect(registry.create({ ...defaultPrinterOptions, format: n.input as OutputFormat }).format).toBe(
+          n.want,
+        );
       });
     } else {
       it(`rejects -o ${JSON.stringify(n.input)} with hubble's message`, () => {
@@ -51,9 +53,9 @@ describe('printer registry', () => {
   });
 
   it('fails at construction on duplicate names', () => {
-    expect(() => new PrinterRegistry([...builtinPrinters, { ...builtinPrinters[0], name: 'dict', aliases: [] }])).toThrowError(
-      'duplicate output format: dict',
-    );
+    expect(
+      () => new PrinterRegistry([...builtinPrinters, { ...builtinPrinters[0], name: 'dict', aliases: [] }]),
+    ).toThrowError('duplicate output format: dict');
   });
 });
 
@@ -83,12 +85,20 @@ describe('json printers', () => {
     node_name: 'n',
     time: '2024-05-01T12:00:00Z',
   };
-  const wrapped = '{"flow":{"time":"2024-05-01T12:00:00Z","verdict":"FORWARDED","node_name":"n","Summary":"\\u003cx\\u003e"},"node_name":"n","time":"2024-05-01T12:00:00Z"}\n';
-  const bare = '{"time":"2024-05-01T12:00:00Z","verdict":"FORWARDED","node_name":"n","Summary":"\\u003cx\\u003e"}\n';
+  const wrapped =
+    '{"flow":{"time":"2024-05-01T12:00:00Z","verdict":"FORWARDED","node_name":"n","Summary":"\\u003cx\\u003e"},"node_name":"n","time":"2024-05-01T12:00:00Z"}\n';
+  const bare =
+    '{"time":"2024-05-01T12:00:00Z","verdict":"FORWARDED","node_name":"n","Summary":"\\u003cx\\u003e"}\n';
 
   it('jsonpb and json print the GetFlowsResponse, ignoring formatting flags', () => {
     for (const format of ['json', 'jsonpb'] as OutputFormat[]) {
-      const p = createPrinter({ ...defaultPrinterOptions, format, color: true, printNodeName: true, timeFormat: 'RFC1123Z' });
+      const p = createPrinter({
+        ...defaultPrinterOptions,
+        format,
+        color: true,
+        printNodeName: true,
+        timeFormat: 'RFC1123Z',
+      });
       expect(p.event(ev)).toBe(wrapped);
       expect(p.event({ lost_events: { num_events_lost: '1' } })).toBe('');
       expect(p.footer()).toBe('');
@@ -96,8 +106,12 @@ describe('json printers', () => {
   });
 
   it('HUBBLE_COMPAT=legacy-json-output makes -o json print the bare flow, not -o jsonpb', () => {
-    expect(createPrinter({ ...defaultPrinterOptions, format: 'json', legacyJson: true }).event(ev)).toBe(bare);
-    expect(createPrinter({ ...defaultPrinterOptions, format: 'jsonpb', legacyJson: true }).event(ev)).toBe(wrapped);
+    expect(createPrinter({ ...defaultPrinterOptions, format: 'json', legacyJson: true }).event(ev)).toBe(
+      bare,
+    );
+    expect(createPrinter({ ...defaultPrinterOptions, format: 'jsonpb', legacyJson: true }).event(ev)).toBe(
+      wrapped,
+    );
   });
 });
 

@@ -43,7 +43,14 @@ describe('table printer', () => {
   it('is never colored, keeps the Auth suffix and pads before an empty summary', () => {
     const out = table(
       [
-        { flow: { IP: { source: '1.1.1.1', destination: '2.2.2.2' }, verdict: 'FORWARDED', auth_type: 'SPIRE', Summary: 'x' } },
+        {
+          flow: {
+            IP: { source: '1.1.1.1', destination: '2.2.2.2' },
+            verdict: 'FORWARDED',
+            auth_type: 'SPIRE',
+            Summary: 'x',
+          },
+        },
         { flow: { IP: { source: '1.1.1.1', destination: '2.2.2.2' }, verdict: 'DROPPED' } },
       ],
       { color: true },
@@ -58,7 +65,12 @@ describe('table printer', () => {
   });
 
   it('measures cell width in code points', () => {
-    expect(alignColumns([['é😀', 'x'], ['abc', 'y']])).toBe('é😀    x\nabc   y\n');
+    expect(
+      alignColumns([
+        ['é😀', 'x'],
+        ['abc', 'y'],
+      ]),
+    ).toBe('é😀    x\nabc   y\n');
   });
 
   it('empties its buffer after footer()', () => {

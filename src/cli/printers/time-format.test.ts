@@ -12,7 +12,10 @@ const table: { format: TimeFormat; want: [string, string, string] }[] = [
   { format: 'YearMonthDayHour', want: ['2024-05-01T02Z', '2024-01-09T23Z', '2024-05-11T12Z'] },
   { format: 'YearMonthDayHourMinute', want: ['2024-05-01T02:03Z', '2024-01-09T23:59Z', '2024-05-11T12:00Z'] },
   { format: 'RFC3339', want: ['2024-05-01T02:03:04Z', '2024-01-09T23:59:59Z', '2024-05-11T12:00:00Z'] },
-  { format: 'RFC3339Milli', want: ['2024-05-01T02:03:04.12Z', '2024-01-09T23:59:59.999Z', '2024-05-11T12:00:00Z'] },
+  {
+    format: 'RFC3339Milli',
+    want: ['2024-05-01T02:03:04.12Z', '2024-01-09T23:59:59.999Z', '2024-05-11T12:00:00Z'],
+  },
   {
     format: 'RFC3339Micro',
     want: ['2024-05-01T02:03:04.12Z', '2024-01-09T23:59:59.999999Z', '2024-05-11T12:00:00.0001Z'],
@@ -23,7 +26,11 @@ const table: { format: TimeFormat; want: [string, string, string] }[] = [
   },
   {
     format: 'RFC1123Z',
-    want: ['Wed, 01 May 2024 02:03:04 +0000', 'Tue, 09 Jan 2024 23:59:59 +0000', 'Sat, 11 May 2024 12:00:00 +0000'],
+    want: [
+      'Wed, 01 May 2024 02:03:04 +0000',
+      'Tue, 09 Jan 2024 23:59:59 +0000',
+      'Sat, 11 May 2024 12:00:00 +0000',
+    ],
   },
 ];
 
@@ -72,7 +79,9 @@ describe('time format', () => {
     const saved = process.env.TZ;
     process.env.TZ = 'Asia/Kolkata'; // Node re-reads TZ when it is assigned
     try {
-      expect(createTimestampFormatter('RFC3339', 'local')('2024-05-01T02:03:04Z')).toBe('2024-05-01T07:33:04+05:30');
+      expect(createTimestampFormatter('RFC3339', 'local')('2024-05-01T02:03:04Z')).toBe(
+        '2024-05-01T07:33:04+05:30',
+      );
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;

@@ -57,7 +57,9 @@ function civil(localSeconds: number): Civil {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -133,9 +135,21 @@ const LAYOUTS: Record<TimeFormat, Layout> = {
     tail: (o) => zone(o, 'short'),
   },
   RFC3339: { head: (c) => ymd(c) + 'T' + hms(c), frac: none, tail: (o) => zone(o, 'colon') },
-  RFC3339Milli: { head: (c) => ymd(c) + 'T' + hms(c), frac: (n) => trimmedFraction(n, 3), tail: (o) => zone(o, 'colon') },
-  RFC3339Micro: { head: (c) => ymd(c) + 'T' + hms(c), frac: (n) => trimmedFraction(n, 6), tail: (o) => zone(o, 'colon') },
-  RFC3339Nano: { head: (c) => ymd(c) + 'T' + hms(c), frac: (n) => trimmedFraction(n, 9), tail: (o) => zone(o, 'colon') },
+  RFC3339Milli: {
+    head: (c) => ymd(c) + 'T' + hms(c),
+    frac: (n) => trimmedFraction(n, 3),
+    tail: (o) => zone(o, 'colon'),
+  },
+  RFC3339Micro: {
+    head: (c) => ymd(c) + 'T' + hms(c),
+    frac: (n) => trimmedFraction(n, 6),
+    tail: (o) => zone(o, 'colon'),
+  },
+  RFC3339Nano: {
+    head: (c) => ymd(c) + 'T' + hms(c),
+    frac: (n) => trimmedFraction(n, 9),
+    tail: (o) => zone(o, 'colon'),
+  },
   RFC1123Z: {
     head: (c) =>
       WEEKDAYS[c.weekday] + ', ' + p2(c.day) + ' ' + MONTHS[c.month - 1] + ' ' + p4(c.year) + ' ' + hms(c),
