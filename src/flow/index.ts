@@ -15,3 +15,4 @@ export {
   type DecodeContext,
   type JsonSchemaMode,
 } from './json-codec.js';
+export { setRawJson, rawJson, clearRawJson, isCanonicalJsonText } from './raw-json.js';

@@ -28,6 +28,12 @@ export class FlowDecodeError extends Error {
 /** Collects the unknown field paths met while decoding (for the one-time warning). */
 export interface DecodeContext {
   unknownFields?: string[];
+  /**
+   * Set to true by the decoder when the input differs from what the (v0.12.3) encoder would
+   * write: other key names or order, defaults or nulls present, numbers for named enums, unknown
+   * or newer fields, non-canonical numbers or timestamps. Callers reset it before each decode.
+   */
+  nonCanonical?: boolean;
 }
 
 type Kind =
@@ -293,11 +299,14 @@ function compileDecoder(codec: MessageCodec): Decoder {
   body += 'const out = {};\n';
   const oneofs = [...new Set(codec.fields.filter((f) => f.oneof).map((f) => f.oneof!))];
   for (const o of oneofs) body += `let oneof_${o};\n`;
+  body += 'let last = -1;\n';
+  const NC = 'if (ctx !== undefined) ctx.nonCanonical = true;';
   body += 'for (const k in value) {\nconst v = value[k];\nswitch (k) {\n';
-  for (const f of codec.fields) {
+  codec.fields.forEach((f, index) => {
     const keys = f.jsonName !== f.name ? [f.name, f.jsonName] : [f.name];
     body += keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ') + ' {\n';
-    body += 'if (v === null) break;\n';
+    body += `if (v === null) { ${NC} break; }\n`;
+    body += `if (last >= ${index}${f.jsonName !== f.name ? ` || k !== ${JSON.stringify(f.name)}` : ''}${f.newerThanLegacy ? ' || true' : ''}) { ${NC} }\nlast = ${index};\n`;
     body += `if (out[${JSON.stringify(f.name)}] !== undefined) ${H}.fail(path, 'duplicate field ${f.name}');\n`;
     if (f.oneof) {
       body += `if (oneof_${f.oneof} !== undefined) ${H}.fail(path, 'oneof ${codec.typeName}.${f.oneof} is already set by ' + oneof_${f.oneof});\n`;
@@ -307,20 +316,23 @@ function compileDecoder(codec: MessageCodec): Decoder {
     const target = `out[${JSON.stringify(f.name)}]`;
     if (f.repeated) {
       body += `if (!Array.isArray(v)) ${H}.fail(${fp}, 'expected an array');\n`;
-      body += 'if (v.length === 0) break;\nconst arr = new Array(v.length);\n';
+      body += `if (v.length === 0) { ${NC} break; }\nconst arr = new Array(v.length);\n`;
       body += 'for (let i = 0; i < v.length; i++) {\nconst e = v[i];\n';
       body += `if (e === null) ${H}.fail(${fp}, 'null in repeated field');\n`;
-      body += `arr[i] = ${elementExpr(f, 'e', fp, dep, H)};\n}\n${target} = arr;\n`;
+      body += `const d = ${elementExpr(f, 'e', fp, dep, H)};\n`;
+      if (f.kind !== 'message') body += `if (d !== e${legacyUnnamedTest(f, 'd', dep)}) { ${NC} }\n`;
+      body += `arr[i] = d;\n}\n${target} = arr;\n`;
     } else if (f.kind === 'message') {
       body += `${target} = ${dep(decoderOf(f.message!))}(v, ${fp}, ctx);\n`;
     } else {
       body += `const d = ${elementExpr(f, 'v', fp, dep, H)};\n`;
+      body += `if (d !== v${f.kind === 'any' ? ' || true' : ''}${legacyUnnamedTest(f, 'd', dep)}) { ${NC} }\n`;
       const def = defaultTest(f, 'd', dep);
-      body += def ? `if (!(${def})) ${target} = d;\n` : `${target} = d;\n`;
+      body += def ? `if (!(${def})) ${target} = d; else { ${NC} }\n` : `${target} = d;\n`;
     }
     body += 'break;\n}\n';
-  }
-  body += `default: if (ctx !== undefined && ctx.unknownFields !== undefined) ctx.unknownFields.push(${H}.join(path, k));\n`;
+  });
+  body += `default: ${NC} if (ctx !== undefined && ctx.unknownFields !== undefined) ctx.unknownFields.push(${H}.join(path, k));\n`;
   body += '}\n}\nreturn out;\n';
   const factory = new Function(
     'D',
@@ -360,6 +372,13 @@ function elementExpr(f: FieldCodec, v: string, fp: string, dep: (x: unknown) => 
     case 'message':
       return `${dep(decoderOf(f.message!))}(${v}, ${fp}, ctx)`;
   }
+}
+
+/** Extra JS condition (prefixed with ||) true when an enum name is one v0.12.3 writes as a number. */
+function legacyUnnamedTest(f: FieldCodec, d: string, dep: (x: unknown) => string): string {
+  if (f.kind !== 'enum' || f.enumCodec!.legacyUnnamed.size === 0) return '';
+  const names = new Set([...f.enumCodec!.legacyUnnamed].map((n) => f.enumCodec!.byNumber.get(n)!));
+  return ` || ${dep(names)}.has(${d})`;
 }
 
 /** JS test for "decoded value d is proto3's default" (undefined: the field has presence). */
@@ -448,6 +467,7 @@ function looksLikeBareFlow(obj: JsonObject): boolean {
 export function decodeEvent(value: unknown, ctx?: DecodeContext): import('./types.js').FlowEvent {
   if (!isObject(value)) throw new FlowDecodeError('expected a JSON object');
   if (looksLikeBareFlow(value)) {
+    if (ctx) ctx.nonCanonical = true;
     const flow = decodeMessageInto(flowCodec, value, '', ctx) as import('./types.js').Flow;
     const ev: import('./types.js').FlowEvent = { flow };
     if (flow.node_name) ev.node_name = flow.node_name;
@@ -457,7 +477,10 @@ export function decodeEvent(value: unknown, ctx?: DecodeContext): import('./type
   // agent_event / debug_event lines of exporter files are not flows: recognised, ignored.
   const rest: JsonObject = {};
   for (const k in value) {
-    if (k === 'agent_event' || k === 'debug_event' || k === 'agentEvent' || k === 'debugEvent') continue;
+    if (k === 'agent_event' || k === 'debug_event' || k === 'agentEvent' || k === 'debugEvent') {
+      if (ctx) ctx.nonCanonical = true;
+      continue;
+    }
     rest[k] = value[k];
   }
   return decodeMessageInto(eventCodec, rest, '', ctx) as import('./types.js').FlowEvent;

@@ -5,7 +5,7 @@
  * prints the bare Flow instead; `-o jsonpb` is unaffected. Node-status responses go to stderr
  * as JSON; lost events print nothing (v0.12.3).
  */
-import { encodeEvent, encodeFlow, type FlowEvent } from '../../flow/index.js';
+import { encodeEvent, encodeFlow, type FlowEvent, rawJson } from '../../flow/index.js';
 import { isShownNodeStatus } from './node-status.js';
 import type { OutputFormat, Printer, PrinterOptions } from './types.js';
 
@@ -24,7 +24,9 @@ export class JsonPrinter implements Printer {
   event(ev: FlowEvent): string {
     const f = ev.flow;
     if (f === undefined) return '';
-    return (this.#bareFlow ? encodeFlow(f) : encodeEvent(ev)) + '\n';
+    if (this.#bareFlow) return encodeFlow(f) + '\n';
+    // A line read verbatim from canonical input is what encodeEvent would produce: reuse it.
+    return (rawJson(ev) ?? encodeEvent(ev)) + '\n';
   }
 
   status(ev: FlowEvent): string {

@@ -10,7 +10,8 @@ import { isUtf8 } from 'node:buffer';
 
 /** What the splitter hands out for each line. */
 export type LineItem =
-  | { kind: 'line'; lineNo: number; text: string }
+  /** `plain`: the line contains no backslash (so no JSON escapes). */
+  | { kind: 'line'; lineNo: number; text: string; plain: boolean }
   | { kind: 'too-long'; lineNo: number; bytes: number }
   | { kind: 'bad-utf8'; lineNo: number };
 
@@ -101,6 +102,9 @@ function splitRegion(
   if (isUtf8(region)) {
     const text = region.toString('utf8');
     let pos = 0;
+    // Backslashes are rare: find them once per region instead of once per line.
+    let bs = text.indexOf('\\');
+    if (bs < 0) bs = Infinity;
     // text ends with '\n', so every line is terminated.
     for (;;) {
       const nl = text.indexOf('\n', pos);
@@ -112,9 +116,13 @@ function splitRegion(
       if (line.length * 3 > max && Buffer.byteLength(line) > max) {
         out.push({ kind: 'too-long', lineNo, bytes: Buffer.byteLength(line) });
       } else {
-        out.push({ kind: 'line', lineNo, text: line });
+        out.push({ kind: 'line', lineNo, text: line, plain: bs > nl });
       }
       pos = nl + 1;
+      if (bs < pos) {
+        bs = text.indexOf('\\', pos);
+        if (bs < 0) bs = Infinity;
+      }
     }
     return lineNo;
   }
@@ -138,5 +146,5 @@ function pushLine(out: LineItem[], bytes: Buffer, lineNo: number): void {
   }
   let text = bytes.toString('utf8');
   if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-  out.push({ kind: 'line', lineNo, text });
+  out.push({ kind: 'line', lineNo, text, plain: text.indexOf('\\') < 0 });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeEvent, type FlowEvent } from '../../flow/index.js';
+import { encodeEvent, rawJson, type FlowEvent } from '../../flow/index.js';
 import { readFlowLog, FlowLogError } from './index.js';
 import { splitLines } from './line-splitter.js';
 
@@ -172,16 +172,55 @@ describe('readFlowLog', () => {
   });
 });
 
+describe('readFlowLog keepRaw', () => {
+  const cases: { name: string; line: string; want: boolean }[] = [
+    { name: 'a canonical golden line', line: goldenLines[0], want: true },
+    { name: 'keys out of order', line: '{"time":"2024-05-01T12:00:00Z","flow":{"uuid":"a"}}', want: false },
+    { name: 'a default value present', line: '{"flow":{"uuid":"a","verdict":"VERDICT_UNKNOWN"}}', want: false },
+    { name: 'an enum as a number', line: '{"flow":{"verdict":2}}', want: false },
+    { name: 'a camelCase key', line: '{"flow":{"nodeName":"n"}}', want: false },
+    { name: 'whitespace outside strings', line: '{"flow": {"uuid":"a"}}', want: false },
+    { name: 'spaces inside strings only', line: '{"flow":{"Summary":"TCP Flags: ACK, PSH"}}', want: true },
+    { name: 'an HTML character Go escapes', line: '{"flow":{"Summary":"a<b"}}', want: false },
+    { name: 'an escape', line: '{"flow":{"Summary":"a\\u0041"}}', want: false },
+    { name: 'a field v0.12.3 does not write', line: '{"flow":{"uuid":"a","emitter":{"name":"Hubble"}}}', want: false },
+    { name: 'a legacy-unnamed drop reason', line: '{"flow":{"drop_reason_desc":"UNENCRYPTED_TRAFFIC"}}', want: false },
+    { name: 'a non-canonical timestamp', line: '{"flow":{"time":"2024-05-01T12:00:00.500000Z"}}', want: false },
+    { name: 'an unknown field', line: '{"flow":{"uuid":"a","zzz":1}}', want: false },
+    { name: 'a bare flow', line: '{"time":"2024-05-01T12:00:00Z","verdict":"DROPPED"}', want: false },
+  ];
+  for (const c of cases) {
+    it(`${c.want ? 'keeps' : 'does not keep'} ${c.name}`, async () => {
+      const { events } = await readAll([file(`raw-${c.name.replace(/\W/g, '_')}.jsonl`, c.line + '\n')], { keepRaw: true });
+      expect(events).toHaveLength(1);
+      expect(rawJson(events[0])).toBe(c.want ? c.line : undefined);
+      // Whenever a line is kept, it must equal the re-encoding.
+      if (c.want) expect(encodeEvent(events[0])).toBe(c.line);
+    });
+  }
+
+  it('every kept golden line equals its re-encoding', async () => {
+    const { events } = await readAll([file('g2.jsonl', golden)], { keepRaw: true });
+    const kept = events.filter((e) => rawJson(e) !== undefined);
+    // Lines with escapes (Go-quoted DNS answers in Summary) are re-encoded instead.
+    expect(kept.length).toBe(goldenLines.filter((l) => !l.includes('\\')).length);
+    expect(kept.length).toBeGreaterThan(250);
+    expect(kept.every((e) => rawJson(e) === encodeEvent(e))).toBe(true);
+  });
+});
+
 describe('splitLines', () => {
   it('numbers lines across chunk boundaries', async () => {
-    const chunks = ['a\nb', 'c\n', '\nd'].map((s) => Buffer.from(s));
+    const chunks = ['a\nb', 'c\n', '\\\nd\ne\\f\ng'].map((s) => Buffer.from(s));
     const out = [];
     for await (const items of splitLines(Readable.from(chunks))) out.push(...items);
     expect(out).toEqual([
-      { kind: 'line', lineNo: 1, text: 'a' },
-      { kind: 'line', lineNo: 2, text: 'bc' },
-      { kind: 'line', lineNo: 3, text: '' },
-      { kind: 'line', lineNo: 4, text: 'd' },
+      { kind: 'line', lineNo: 1, text: 'a', plain: true },
+      { kind: 'line', lineNo: 2, text: 'bc', plain: true },
+      { kind: 'line', lineNo: 3, text: '\\', plain: false },
+      { kind: 'line', lineNo: 4, text: 'd', plain: true },
+      { kind: 'line', lineNo: 5, text: 'e\\f', plain: false },
+      { kind: 'line', lineNo: 6, text: 'g', plain: true },
     ]);
   });
 });

@@ -9,14 +9,22 @@ import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { decodeEvent, type DecodeContext, type FlowEvent } from '../../flow/index.js';
+import { decodeEvent, isCanonicalJsonText, setRawJson, type DecodeContext, type FlowEvent } from '../../flow/index.js';
 import { timeMillis } from '../../flow/time.js';
 import { DEFAULT_MAX_LINE_BYTES, splitLines, type LineItem } from './line-splitter.js';
 
 /** Options of {@link readFlowLog}. */
 export interface ReadFlowLogOptions {
-  /** Cheap raw-line test; lines it rejects are not parsed (see the filter engine). */
-  prefilter?: (line: string) => boolean;
+  /**
+   * Cheap raw-line test; lines it rejects are not parsed (see the filter engine). The second
+   * argument says the line has no backslash, so the test need not scan for JSON escapes.
+   */
+  prefilter?: (line: string, plain: boolean) => boolean;
+  /**
+   * Keep each line whose text is exactly the canonical encoding of its event, retrievable with
+   * `rawJson(ev)`, so `-o json` can write it without re-encoding.
+   */
+  keepRaw?: boolean;
   /** Receives one message per skipped line or notable condition. */
   onWarning?: (msg: string) => void;
   /** Longest accepted line in bytes (default 16 MiB). */
@@ -177,7 +185,7 @@ async function* readOne(
       if (opts.signal?.aborted) return;
       const batch: FlowEvent[] = [];
       for (const item of items) {
-        const ev = handleLine(item, prefilter, ctx, stats, warn, where);
+        const ev = handleLine(item, prefilter, ctx, stats, warn, where, opts.keepRaw === true);
         if (ev) batch.push(ev);
         if (ctx.unknownFields!.length > 0) {
           if (!shared.warnedUnknown) {
@@ -203,11 +211,12 @@ async function* readOne(
 
 function handleLine(
   item: LineItem,
-  prefilter: ((line: string) => boolean) | undefined,
+  prefilter: ((line: string, plain: boolean) => boolean) | undefined,
   ctx: DecodeContext,
   stats: ReadStats,
   warn: (m: string) => void,
   where: (n: number) => string,
+  keepRaw: boolean,
 ): FlowEvent | undefined {
   stats.lines++;
   if (item.kind === 'too-long') {
@@ -228,7 +237,7 @@ function handleLine(
   }
   // Lines that cannot be a JSON object are always reported, even under a prefilter.
   const objectLike = c0 === 123 /* { */ && text.charCodeAt(text.length - 1) === 125; /* } */
-  if (objectLike && prefilter && !prefilter(text)) {
+  if (objectLike && prefilter && !prefilter(text, item.plain)) {
     stats.prefiltered++;
     return undefined;
   }
@@ -241,8 +250,10 @@ function handleLine(
     return undefined;
   }
   try {
+    ctx.nonCanonical = false;
     const ev = decodeEvent(value, ctx);
     stats.events++;
+    if (keepRaw && item.plain && !ctx.nonCanonical && isCanonicalJsonText(text)) setRawJson(ev, text);
     return ev;
   } catch (err) {
     stats.invalid++;
