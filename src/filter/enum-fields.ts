@@ -4,7 +4,14 @@
  */
 import type { FilterBuilder } from './builder.js';
 import { isSet } from './builder.js';
-import { DROP_REASON, IP_VERSION, TRAFFIC_DIRECTION, VERDICT, enumLineTest, enumSetTest } from './enum-match.js';
+import {
+  DROP_REASON,
+  IP_VERSION,
+  TRAFFIC_DIRECTION,
+  VERDICT,
+  enumLineTest,
+  enumSetTest,
+} from './enum-match.js';
 
 /** Builder for `verdict`. */
 export const verdictBuilder: FilterBuilder = {
@@ -13,7 +20,9 @@ export const verdictBuilder: FilterBuilder = {
   build(filter) {
     if (!isSet(filter.verdict)) return [];
     const test = enumSetTest(VERDICT, filter.verdict);
-    return [{ field: 'verdict', match: (f) => test(f.verdict), lineTest: enumLineTest(VERDICT, filter.verdict) }];
+    return [
+      { field: 'verdict', match: (f) => test(f.verdict), lineTest: enumLineTest(VERDICT, filter.verdict) },
+    ];
   },
 };
 
@@ -59,6 +68,12 @@ export const ipVersionBuilder: FilterBuilder = {
   build(filter) {
     if (!isSet(filter.ip_version)) return [];
     const test = enumSetTest(IP_VERSION, filter.ip_version);
-    return [{ field: 'ip_version', match: (f) => test(f.IP?.ipVersion), lineTest: enumLineTest(IP_VERSION, filter.ip_version) }];
+    return [
+      {
+        field: 'ip_version',
+        match: (f) => test(f.IP?.ipVersion),
+        lineTest: enumLineTest(IP_VERSION, filter.ip_version),
+      },
+    ];
   },
 };

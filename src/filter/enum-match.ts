@@ -23,7 +23,8 @@ export interface EnumType {
 export function enumValueNumber(type: EnumType, v: EnumValue): number {
   if (typeof v === 'number') return v;
   const n = enumNumber(type.typeName, v);
-  if (n === 0 && v !== type.zeroName) throw new FilterError(`invalid ${type.label} filter: unknown value ${JSON.stringify(v)}`);
+  if (n === 0 && v !== type.zeroName)
+    throw new FilterError(`invalid ${type.label} filter: unknown value ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -33,7 +34,10 @@ const MEMO_LIMIT = 256;
  * Builds a membership test `value ∈ wanted` over flow-side enum values, memoised per distinct
  * value (a handful of names in practice), so evaluation is one Map lookup.
  */
-export function enumSetTest(type: EnumType, wanted: readonly EnumValue[]): (v: EnumValue | undefined) => boolean {
+export function enumSetTest(
+  type: EnumType,
+  wanted: readonly EnumValue[],
+): (v: EnumValue | undefined) => boolean {
   const numbers = new Set(wanted.map((w) => enumValueNumber(type, w)));
   const acceptsZero = numbers.has(0);
   const memo = new Map<EnumValue, boolean>();
@@ -64,7 +68,12 @@ export function enumLineTest(type: EnumType, wanted: readonly EnumValue[]): Line
 }
 
 /** Verdict. */
-export const VERDICT: EnumType = { typeName: 'flow.Verdict', zeroName: 'VERDICT_UNKNOWN', keys: ['verdict'], label: 'verdict' };
+export const VERDICT: EnumType = {
+  typeName: 'flow.Verdict',
+  zeroName: 'VERDICT_UNKNOWN',
+  keys: ['verdict'],
+  label: 'verdict',
+};
 /** TrafficDirection. */
 export const TRAFFIC_DIRECTION: EnumType = {
   typeName: 'flow.TrafficDirection',
@@ -80,4 +89,9 @@ export const DROP_REASON: EnumType = {
   label: 'drop reason',
 };
 /** IPVersion. */
-export const IP_VERSION: EnumType = { typeName: 'flow.IPVersion', zeroName: 'IP_NOT_USED', keys: ['ipVersion'], label: 'ip version' };
+export const IP_VERSION: EnumType = {
+  typeName: 'flow.IPVersion',
+  zeroName: 'IP_NOT_USED',
+  keys: ['ipVersion'],
+  label: 'ip version',
+};

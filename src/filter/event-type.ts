@@ -27,7 +27,9 @@ export const eventTypeBuilder: FilterBuilder = {
     const elements = filter.event_type.slice();
     if (elements.length === 1) {
       const [e] = elements;
-      return [{ field: 'event_type', match: (f) => f.event_type !== undefined && elementMatches(e, f.event_type) }];
+      return [
+        { field: 'event_type', match: (f) => f.event_type !== undefined && elementMatches(e, f.event_type) },
+      ];
     }
     return [
       {

@@ -60,7 +60,15 @@ export function goQuoteRune(cp: number): string {
 /** Go's unicode.IsSpace (used by strings.TrimSpace); unlike String.trim it keeps U+FEFF. */
 function isGoSpace(c: number): boolean {
   if (c <= 0xff) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x85 || c === 0xa0;
-  return c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
 /** Go's `strings.TrimSpace`. */
@@ -79,4 +87,19 @@ export function goTrimSpace(s: string): string {
 export function goToLower(s: string): string {
   const lower = s.toLowerCase();
   return s.includes('\u0130') ? lower.replace(/i\u0307/g, 'i') : lower;
+}
+
+/** Length in bytes of the UTF-8 encoding of `s` (Go's `len`). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }

@@ -6,7 +6,11 @@ import type { Endpoint, Flow } from '../flow/types.js';
 import type { FieldMatcher, FilterBuilder } from './builder.js';
 import { isSet } from './builder.js';
 
-function identityMatcher(field: string, ids: readonly number[], get: (f: Flow) => Endpoint | undefined): FieldMatcher {
+function identityMatcher(
+  field: string,
+  ids: readonly number[],
+  get: (f: Flow) => Endpoint | undefined,
+): FieldMatcher {
   const wanted = new Set(ids);
   return {
     field,
@@ -23,7 +27,8 @@ export const identityBuilder: FilterBuilder = {
   help: 'source_identity, destination_identity: numeric security identities',
   build(filter) {
     const out: FieldMatcher[] = [];
-    if (isSet(filter.source_identity)) out.push(identityMatcher('source_identity', filter.source_identity, (f) => f.source));
+    if (isSet(filter.source_identity))
+      out.push(identityMatcher('source_identity', filter.source_identity, (f) => f.source));
     if (isSet(filter.destination_identity)) {
       out.push(identityMatcher('destination_identity', filter.destination_identity, (f) => f.destination));
     }

@@ -16,7 +16,10 @@ const PROTOCOLS: Record<string, { probe: Probe; keys: string[] }> = {
   tcp: { probe: (f) => f.l4?.TCP !== undefined, keys: ['TCP'] },
   udp: { probe: (f) => f.l4?.UDP !== undefined, keys: ['UDP'] },
   sctp: { probe: (f) => f.l4?.SCTP !== undefined, keys: ['SCTP'] },
-  icmp: { probe: (f) => f.l4 !== undefined && (f.l4.ICMPv4 !== undefined || f.l4.ICMPv6 !== undefined), keys: ['ICMPv4', 'ICMPv6'] },
+  icmp: {
+    probe: (f) => f.l4 !== undefined && (f.l4.ICMPv4 !== undefined || f.l4.ICMPv6 !== undefined),
+    keys: ['ICMPv4', 'ICMPv6'],
+  },
   icmpv4: { probe: (f) => f.l4?.ICMPv4 !== undefined, keys: ['ICMPv4'] },
   icmpv6: { probe: (f) => f.l4?.ICMPv6 !== undefined, keys: ['ICMPv6'] },
   vrrp: { probe: (f) => f.l4?.VRRP !== undefined, keys: ['VRRP'] },
@@ -38,7 +41,8 @@ export const protocolBuilder: FilterBuilder = {
     for (const p of filter.protocol) {
       const name = p.toLowerCase();
       const proto = Object.hasOwn(PROTOCOLS, name) ? PROTOCOLS[name] : undefined;
-      if (proto === undefined) throw new FilterError(`invalid protocol filter: unknown protocol: ${goQuote(p)}`);
+      if (proto === undefined)
+        throw new FilterError(`invalid protocol filter: unknown protocol: ${goQuote(p)}`);
       if (seen.has(name)) continue;
       seen.add(name);
       probes.push(proto.probe);
