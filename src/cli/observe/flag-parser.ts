@@ -46,7 +46,9 @@ function apply(spec: FlagSpec, value: string): void {
     spec.set(value);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new FlagParseError(`invalid argument ${goQuote(value)} for ${goQuote(flagDisplayName(spec))} flag: ${reason}`);
+    throw new FlagParseError(
+      `invalid argument ${goQuote(value)} for ${goQuote(flagDisplayName(spec))} flag: ${reason}`,
+    );
   }
 }
 
@@ -84,7 +86,8 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
 
 function parseLong(arg: string, args: readonly string[], i: number, byName: Map<string, FlagSpec>): number {
   const body = arg.slice(2);
-  if (body.length === 0 || body[0] === '-' || body[0] === '=') throw new FlagParseError(`bad flag syntax: ${arg}`);
+  if (body.length === 0 || body[0] === '-' || body[0] === '=')
+    throw new FlagParseError(`bad flag syntax: ${arg}`);
   const eq = body.indexOf('=');
   const name = eq < 0 ? body : body.slice(0, eq);
   const spec = byName.get(name);
@@ -98,7 +101,12 @@ function parseLong(arg: string, args: readonly string[], i: number, byName: Map<
   return i;
 }
 
-function parseShorts(arg: string, args: readonly string[], i: number, byShort: Map<string, FlagSpec>): number {
+function parseShorts(
+  arg: string,
+  args: readonly string[],
+  i: number,
+  byShort: Map<string, FlagSpec>,
+): number {
   let shorts = arg.slice(1);
   while (shorts.length > 0) {
     const c = String.fromCodePoint(shorts.codePointAt(0)!);

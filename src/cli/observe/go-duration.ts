@@ -91,7 +91,8 @@ export function parseGoDuration(orig: string): bigint {
     const u = s.slice(0, k);
     s = s.slice(k);
     const unit = UNITS.get(u);
-    if (unit === undefined) throw new GoDurationError(`time: unknown unit ${goQuote(u)} in duration ${goQuote(orig)}`);
+    if (unit === undefined)
+      throw new GoDurationError(`time: unknown unit ${goQuote(u)} in duration ${goQuote(orig)}`);
     if (v > LIMIT / unit) throw invalid();
     v *= unit;
     if (f > 0n) {

@@ -28,7 +28,7 @@ export interface JsonStreamValue {
 /** Go's quoteChar for scanner errors. */
 function quoteChar(c: string): string {
   if (c === "'") return "'\\''";
-  if (c === '"') return '\'"\'';
+  if (c === '"') return "'\"'";
   const q = JSON.stringify(c);
   return "'" + q.slice(1, -1) + "'";
 }
