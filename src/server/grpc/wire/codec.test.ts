@@ -1,0 +1,145 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
+import { describe, expect, it } from 'vitest';
+import { decodeEvent, type FlowEvent } from '../../../flow/index.js';
+import { GetFlowsResponseSchema, GetFlowsRequestSchema } from '../../../gen/observer/observer_pb.js';
+import { FlowFilterSchema } from '../../../gen/flow/flow_pb.js';
+import {
+  decodeEventBytes,
+  decodeMessage,
+  encodeMessage,
+  FrameDecoder,
+  frame,
+  ProtoWriter,
+  writeEvent,
+  peekResponse,
+} from './index.js';
+
+function load(path: string): FlowEvent[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => decodeEvent(JSON.parse(l)));
+}
+
+const root = new URL('../../../../', import.meta.url).pathname;
+const events: FlowEvent[] = [
+  ...load(root + 'test/golden-hubble/input.jsonl'),
+  ...readdirSync(root + 'test/fixtures/hubble')
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => load(root + 'test/fixtures/hubble/' + f)),
+  decodeEvent({
+    lost_events: { source: 'HUBBLE_RING_BUFFER', num_events_lost: '18446744073709551615', cpu: 3 },
+    node_name: 'n1',
+    time: '2024-01-01T00:00:00.5Z',
+  }),
+  decodeEvent({
+    node_status: { state_change: 'NODE_ERROR', node_names: ['a', 'b'], message: 'oops ünïcödé ✓' },
+    time: '1969-12-31T23:59:59.999999999Z',
+  }),
+  decodeEvent({
+    flow: {
+      time: '2024-01-01T00:00:00Z',
+      source: { identity: 4294967295, ID: 1 },
+      is_reply: false,
+      drop_reason: 133,
+      drop_reason_desc: 'POLICY_DENIED',
+      event_type: { type: -1 },
+      l7: { latency_ns: '123456789012345678' },
+    },
+  }),
+  // Sub-messages whose lengths need 1, 2 and 3 varint bytes.
+  decodeEvent({ flow: { uuid: 'x' } }),
+  decodeEvent({ flow: { Summary: 'y'.repeat(300), source: { labels: ['a'.repeat(20_000)] } } }),
+];
+
+function roundTripJson(ev: FlowEvent): FlowEvent {
+  const w = new ProtoWriter(16);
+  writeEvent(w, ev);
+  const msg = fromBinary(GetFlowsResponseSchema, w.finish());
+  return decodeEvent(toJson(GetFlowsResponseSchema, msg, { useProtoFieldName: true }));
+}
+
+describe('binary event codec', () => {
+  it(`encodes ${events.length} fixture events so that protobuf-es reads them back unchanged`, () => {
+    expect(events.length).toBeGreaterThan(300);
+    for (const ev of events) expect(roundTripJson(ev)).toEqual(ev);
+  });
+
+  it('decodes protobuf-es toBinary output into the same in-memory events', () => {
+    for (const ev of events) {
+      const bytes = toBinary(GetFlowsResponseSchema, fromJson(GetFlowsResponseSchema, ev as never));
+      expect(decodeEventBytes(bytes)).toEqual(ev);
+    }
+  });
+
+  it('encodes shared frozen sub-objects correctly in every field they appear in', () => {
+    const ep = Object.freeze({ namespace: 'shop', pod_name: 'a', labels: Object.freeze(['k8s:app=a']) });
+    const ev = {
+      flow: { uuid: 'f', source: ep, destination: ep },
+      time: '2024-01-01T00:00:00Z',
+    } as FlowEvent;
+    for (let i = 0; i < 3; i++)
+      expect(roundTripJson(ev)).toEqual(decodeEvent(JSON.parse(JSON.stringify(ev))));
+  });
+
+  it('peeks kind, node name and time without decoding the payload', () => {
+    const w = new ProtoWriter();
+    writeEvent(w, events[0]);
+    const p = peekResponse(w.finish());
+    expect(p.kind).toBe('flow');
+    expect(p.nodeName).toBe(events[0].node_name);
+    expect(new Date(p.seconds * 1000 + p.nanos / 1e6).toISOString().slice(0, 19)).toBe(
+      events[0].time!.slice(0, 19),
+    );
+    const lost = events.find((e) => e.lost_events)!;
+    w.reset();
+    writeEvent(w, lost);
+    expect(peekResponse(w.finish()).kind).toBe('lost_events');
+  });
+
+  it('encodes requests with filters, field masks and the experimental field mask', () => {
+    const req = {
+      number: '20',
+      follow: true,
+      whitelist: [
+        { source_pod: ['shop/'], verdict: ['DROPPED'], tcp_flags: [{ SYN: true }], source_port: ['80'] },
+      ],
+      blacklist: [{ event_type: [{ type: 129, match_sub_type: true }] }],
+      since: '2024-05-01T12:00:00.123Z',
+      field_mask: 'time,source.namespace,l4.TCP',
+      experimental: { field_mask: 'IP.source' },
+    };
+    const bytes = encodeMessage(GetFlowsRequestSchema, req);
+    const m = fromBinary(GetFlowsRequestSchema, bytes);
+    expect(m.number).toBe(20n);
+    expect(m.follow).toBe(true);
+    expect(m.whitelist[0].sourcePod).toEqual(['shop/']);
+    expect(m.whitelist[0].verdict).toEqual([2]);
+    expect(m.fieldMask?.paths).toEqual(['time', 'source.namespace', 'l4.TCP']);
+    expect(m.experimental?.fieldMask?.paths).toEqual(['IP.source']);
+    expect(decodeMessage(GetFlowsRequestSchema, bytes)).toEqual(req);
+    const f = toBinary(
+      FlowFilterSchema,
+      fromJson(FlowFilterSchema, { reply: [true, false], source_identity: [1, 2] }),
+    );
+    expect(decodeMessage(FlowFilterSchema, f)).toEqual({ reply: [true, false], source_identity: [1, 2] });
+  });
+});
+
+describe('gRPC framing', () => {
+  it('reassembles messages split at every byte boundary', () => {
+    const msgs = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(300).fill(7)];
+    const stream = Buffer.concat(msgs.map(frame));
+    for (let cut = 0; cut <= stream.length; cut++) {
+      const d = new FrameDecoder(1024);
+      const got = [...d.push(stream.subarray(0, cut)), ...d.push(stream.subarray(cut))];
+      expect(got.map((m) => [...m])).toEqual(msgs.map((m) => [...m]));
+    }
+  });
+
+  it('rejects a message larger than the limit before buffering it', () => {
+    const d = new FrameDecoder(10);
+    expect(() => d.push(frame(new Uint8Array(11)).subarray(0, 5))).toThrow(/larger than max/);
+  });
+});

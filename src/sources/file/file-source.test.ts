@@ -1,0 +1,120 @@
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FlowEvent } from '../../flow/index.js';
+import { FileSource } from './index.js';
+
+const line = (id: string) =>
+  JSON.stringify({
+    flow: { time: '2024-05-01T12:00:00Z', uuid: id, verdict: 'FORWARDED' },
+    node_name: 'n1',
+    time: '2024-05-01T12:00:00Z',
+  }) + '\n';
+
+function follow(path: string, opts: ConstructorParameters<typeof FileSource>[1] = {}) {
+  const src = new FileSource(path, { pollMs: 10, ...opts });
+  const got: string[] = [];
+  const ac = new AbortController();
+  const done = src.run(async (b: FlowEvent[]) => {
+    for (const e of b) got.push(e.flow?.uuid ?? '?');
+  }, ac.signal);
+  const until = async (pred: () => boolean, ms = 3000) => {
+    const end = Date.now() + ms;
+    while (!pred()) {
+      if (Date.now() > end)
+        throw new Error(`timed out with ${JSON.stringify(got)} state=${JSON.stringify(src.status())}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { src, got, until, stop: async () => (ac.abort(), await done) };
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'flowlens-tail-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('FileSource (tail -F)', () => {
+  it('reads the existing content, then appended lines, holding back a partial line', async () => {
+    const p = join(tmp(), 'events.log');
+    writeFileSync(p, line('a') + line('b'));
+    const f = follow(p);
+    await f.until(() => f.got.length === 2);
+    const c = line('c');
+    appendFileSync(p, c.slice(0, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(f.got).toEqual(['a', 'b']);
+    appendFileSync(p, c.slice(20));
+    await f.until(() => f.got.length === 3);
+    expect(f.got).toEqual(['a', 'b', 'c']);
+    expect(f.src.status()).toMatchObject({ state: 'running', flows: 3, lost: 0 });
+    await f.stop();
+  });
+
+  it('follows rotation: finishes the old file, then reads the new one from its start', async () => {
+    const d = tmp();
+    const p = join(d, 'events.log');
+    writeFileSync(p, line('a'));
+    const f = follow(p);
+    await f.until(() => f.got.length === 1);
+    appendFileSync(p, line('b'));
+    renameSync(p, join(d, 'events.log.1'));
+    appendFileSync(join(d, 'events.log.1'), line('c')); // written by the old writer after the rename
+    writeFileSync(p, line('d') + line('e'));
+    await f.until(() => f.got.length === 5);
+    expect(f.got).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(f.src.rotations).toBe(1);
+    await f.stop();
+  });
+
+  it('follows truncation (copytruncate): starts again from the beginning', async () => {
+    const p = join(tmp(), 'events.log');
+    writeFileSync(p, line('a') + line('b') + line('c'));
+    const f = follow(p);
+    await f.until(() => f.got.length === 3);
+    truncateSync(p, 0);
+    await new Promise((r) => setTimeout(r, 50));
+    appendFileSync(p, line('d'));
+    await f.until(() => f.got.length === 4);
+    expect(f.got).toEqual(['a', 'b', 'c', 'd']);
+    expect(f.src.truncations).toBe(1);
+    await f.stop();
+  });
+
+  it('waits for a file that does not exist yet', async () => {
+    const p = join(tmp(), 'later.log');
+    const f = follow(p);
+    await f.until(() => f.src.status().state === 'waiting');
+    writeFileSync(p, line('x'));
+    await f.until(() => f.got.length === 1);
+    await f.stop();
+  });
+
+  it('counts invalid lines as lost and keeps going', async () => {
+    const p = join(tmp(), 'events.log');
+    const warnings: string[] = [];
+    writeFileSync(p, line('a') + '{not json\n' + '\n' + line('b'));
+    const f = follow(p, { onWarning: (m) => warnings.push(m) });
+    await f.until(() => f.got.length === 2);
+    expect(f.src.status().lost).toBe(1);
+    expect(warnings[0]).toMatch(/skipping invalid line/);
+    await f.stop();
+  });
+
+  it('starts at the end with fromEnd', async () => {
+    const p = join(tmp(), 'events.log');
+    writeFileSync(p, line('old'));
+    const f = follow(p, { fromEnd: true });
+    await f.until(() => f.src.status().state === 'running');
+    appendFileSync(p, line('new'));
+    await f.until(() => f.got.length === 1);
+    expect(f.got).toEqual(['new']);
+    await f.stop();
+  });
+});

@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { timeFromMillis, type FlowEvent } from '../../flow/index.js';
+import { ArrayHistory } from '../../pipeline/testing/array-history.js';
+import { GrpcServer, LocalObserverBackend, registerObserver } from '../../server/grpc/index.js';
+import { Backoff } from './backoff.js';
+import { HubbleSource } from './hubble-source.js';
+import { ResumeFilter } from './resume-filter.js';
+
+const T0 = Date.parse('2024-05-01T12:00:00Z');
+function flow(i: number, ms = T0 + Math.floor(i / 2)): FlowEvent {
+  // Two flows per millisecond: resuming `since` the newest time re-sends a neighbour.
+  const time = timeFromMillis(ms);
+  return {
+    flow: { time, uuid: `u${i}`, node_name: 'peer-1', verdict: 'FORWARDED' },
+    node_name: 'peer-1',
+    time,
+  };
+}
+
+async function startPeer(history: ArrayHistory, port = 0): Promise<{ server: GrpcServer; port: number }> {
+  const server = new GrpcServer();
+  registerObserver(
+    server,
+    new LocalObserverBackend({
+      history,
+      namespaces: () => [],
+      nodeName: 'peer-1',
+      version: 'flowlens v-test',
+      address: () => '',
+      tls: false,
+      startedAt: Date.now(),
+      peers: () => [],
+      serving: () => true,
+    }),
+  );
+  const a = await server.listen('127.0.0.1', port);
+  return { server, port: a.port };
+}
+
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s().catch(() => {});
+});
+
+describe('Backoff', () => {
+  it('doubles up to the cap with jitter in [cap/2, cap], and resets', () => {
+    const b = new Backoff({ initialMs: 100, maxMs: 1000, random: () => 1 });
+    expect([b.next(), b.next(), b.next(), b.next(), b.next(), b.next()]).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
+    b.reset();
+    expect(new Backoff({ initialMs: 100, random: () => 0 }).next()).toBe(50);
+    expect(b.next()).toBe(100);
+  });
+});
+
+describe('ResumeFilter', () => {
+  it('drops flows it already delivered when a stream is resumed, and nothing else', () => {
+    const r = new ResumeFilter();
+    expect(r.accept([flow(0), flow(1), flow(2)]).length).toBe(3);
+    expect(r.newest).toBe(flow(2).time);
+    r.resume();
+    // A resumed peer re-sends everything at/after the newest time (flow 2, and flow 3 at the same ms).
+    expect(r.accept([flow(2), flow(3), flow(4)]).map((e) => e.flow!.uuid)).toEqual(['u3', 'u4']);
+    expect(r.duplicates).toBe(1);
+  });
+});
+
+describe('HubbleSource', () => {
+  it('follows a peer, survives its restart, and resumes without duplicates or gaps', async () => {
+    const history = new ArrayHistory();
+    history.append([0, 1, 2, 3].map((i) => flow(i)));
+    const peer = await startPeer(history);
+    const src = new HubbleSource(`127.0.0.1:${peer.port}`, {
+      backfillMs: Date.now() - T0 + 60_000,
+      initialBackoffMs: 50,
+      maxBackoffMs: 200,
+    });
+    const got: string[] = [];
+    const ac = new AbortController();
+    const run = src.run(async (b) => {
+      for (const e of b) got.push(e.flow?.uuid ?? '?');
+    }, ac.signal);
+    stops.push(async () => (ac.abort(), await run));
+    const until = async (pred: () => boolean, ms = 8000) => {
+      const end = Date.now() + ms;
+      while (!pred()) {
+        if (Date.now() > end)
+          throw new Error(`timed out: ${JSON.stringify(got)} ${JSON.stringify(src.status())}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await until(() => got.length === 4);
+    expect(src.status()).toMatchObject({ state: 'running', flows: 4 });
+    history.append([flow(4), flow(5)]);
+    await until(() => got.length === 6);
+    // Kill the peer; flows keep arriving at it while it is down (a restarted flowlens keeps its store).
+    await peer.server.close(50);
+    await until(() => src.status().state === 'reconnecting');
+    history.append([6, 7, 8].map((i) => flow(i)));
+    const peer2 = await startPeer(history, peer.port);
+    stops.push(() => peer2.server.close(50));
+    await until(() => got.length === 9);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6', 'u7', 'u8']);
+    expect(src.duplicates).toBeGreaterThan(0);
+    expect(src.connections).toBe(2);
+  });
+
+  it('reports the state while the peer is unreachable', async () => {
+    const src = new HubbleSource('127.0.0.1:1', { initialBackoffMs: 20, maxBackoffMs: 50 });
+    const ac = new AbortController();
+    const run = src.run(async () => {}, ac.signal);
+    await new Promise((r) => setTimeout(r, 300));
+    const st = src.status();
+    expect(['starting', 'reconnecting']).toContain(st.state);
+    expect(st.message).toMatch(/ECONNREFUSED|failed/);
+    ac.abort();
+    await run;
+    expect(src.status().state).toBe('ended');
+  });
+});
+
+describe('HubbleSource over a unix socket', () => {
+  it('follows a server on unix:///PATH (the cilium agent hubble.sock form)', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const sock = `${mkdtempSync(`${tmpdir()}/flowlens-sock-`)}/hubble.sock`;
+    const history = new ArrayHistory();
+    history.append([flow(0), flow(1)]);
+    const server = new GrpcServer();
+    registerObserver(
+      server,
+      new LocalObserverBackend({
+        history,
+        namespaces: () => [],
+        nodeName: 'peer-1',
+        version: 'v',
+        address: () => '',
+        tls: false,
+        startedAt: Date.now(),
+        peers: () => [],
+        serving: () => true,
+      }),
+    );
+    await server.listenPath(sock);
+    stops.push(() => server.close(50));
+    const src = new HubbleSource(`unix://${sock}`, { backfillMs: Date.now() - T0 + 60_000 });
+    const got: string[] = [];
+    const ac = new AbortController();
+    const run = src.run(async (b) => void got.push(...b.map((e) => e.flow!.uuid!)), ac.signal);
+    stops.push(async () => (ac.abort(), await run));
+    const end = Date.now() + 5000;
+    while (got.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect(got).toEqual(['u0', 'u1']);
+    expect(src.name).toBe(`hubble:unix://${sock}`);
+  });
+});

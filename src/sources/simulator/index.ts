@@ -1,0 +1,2 @@
+/** The simulator source. */
+export { SimulatorSource, type SimulatorSourceOptions } from './simulator-source.js';

@@ -1,0 +1,2 @@
+/** The stdin source. */
+export { StdinSource, type StdinSourceOptions } from './stdin-source.js';
