@@ -107,5 +107,9 @@ export function cidrContains(cidr: Cidr, ip: ParsedIP): boolean {
 
 /** Whether `inner` is a sub-range of `outer` (same version, longer or equal prefix). */
 export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
-  return inner.version === outer.version && inner.prefix >= outer.prefix && cidrContains(outer, { version: inner.version, value: inner.network });
+  return (
+    inner.version === outer.version &&
+    inner.prefix >= outer.prefix &&
+    cidrContains(outer, { version: inner.version, value: inner.network })
+  );
 }

@@ -9,33 +9,60 @@ import { parseNetworkPolicy } from './parse.js';
 import type { LabelSelector, NetworkPolicy, PodEndpoint, PolicyEndpoint, PolicyQuery } from './types.js';
 
 const NAMESPACES = ['shop', 'pets', 'monitoring'];
-const nsLabels = (ns: string) => ({ 'kubernetes.io/metadata.name': ns, env: ns === 'monitoring' ? 'ops' : 'prod' });
+const nsLabels = (ns: string) => ({
+  'kubernetes.io/metadata.name': ns,
+  env: ns === 'monitoring' ? 'ops' : 'prod',
+});
 
-const labelsArb = fc.record({ app: fc.constantFrom('web', 'api', 'db'), tier: fc.constantFrom('fe', 'be') }, { requiredKeys: ['app'] });
+const labelsArb = fc.record(
+  { app: fc.constantFrom('web', 'api', 'db'), tier: fc.constantFrom('fe', 'be') },
+  { requiredKeys: ['app'] },
+);
 
-const podArb: fc.Arbitrary<PodEndpoint> = fc.record({ ns: fc.constantFrom(...NAMESPACES), labels: labelsArb, last: fc.integer({ min: 2, max: 250 }) }).map(({ ns, labels, last }) => ({
-  kind: 'pod',
-  namespace: ns,
-  labels: labels as Record<string, string>,
-  namespaceLabels: nsLabels(ns),
-  ip: `10.244.1.${last}`,
-  ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-}));
+const podArb: fc.Arbitrary<PodEndpoint> = fc
+  .record({ ns: fc.constantFrom(...NAMESPACES), labels: labelsArb, last: fc.integer({ min: 2, max: 250 }) })
+  .map(({ ns, labels, last }) => ({
+    kind: 'pod',
+    namespace: ns,
+    labels: labels as Record<string, string>,
+    namespaceLabels: nsLabels(ns),
+    ip: `10.244.1.${last}`,
+    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  }));
 
-const externalArb: fc.Arbitrary<PolicyEndpoint> = fc.integer({ min: 1, max: 254 }).map((n) => ({ kind: 'external', ip: `203.0.113.${n}` }));
+const externalArb: fc.Arbitrary<PolicyEndpoint> = fc
+  .integer({ min: 1, max: 254 })
+  .map((n) => ({ kind: 'external', ip: `203.0.113.${n}` }));
 
 const selectorArb: fc.Arbitrary<LabelSelector> = fc.oneof(
   fc.constant({}),
   labelsArb.map((l) => ({ matchLabels: l as Record<string, string> })),
-  fc.record({ key: fc.constantFrom('app', 'tier'), operator: fc.constantFrom('In' as const, 'NotIn' as const), values: fc.subarray(['web', 'api', 'db', 'fe', 'be'], { minLength: 1 }) }).map((e) => ({ matchExpressions: [e] })),
-  fc.record({ key: fc.constantFrom('app', 'tier', 'zone'), operator: fc.constantFrom('Exists' as const, 'DoesNotExist' as const) }).map((e) => ({ matchExpressions: [e] })),
+  fc
+    .record({
+      key: fc.constantFrom('app', 'tier'),
+      operator: fc.constantFrom('In' as const, 'NotIn' as const),
+      values: fc.subarray(['web', 'api', 'db', 'fe', 'be'], { minLength: 1 }),
+    })
+    .map((e) => ({ matchExpressions: [e] })),
+  fc
+    .record({
+      key: fc.constantFrom('app', 'tier', 'zone'),
+      operator: fc.constantFrom('Exists' as const, 'DoesNotExist' as const),
+    })
+    .map((e) => ({ matchExpressions: [e] })),
 );
 
 const peerArb = fc.oneof(
   selectorArb.map((s) => ({ podSelector: s })),
-  fc.constantFrom(...NAMESPACES).map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
-  fc.tuple(selectorArb, fc.constantFrom('prod', 'ops')).map(([s, env]) => ({ podSelector: s, namespaceSelector: { matchLabels: { env } } })),
-  fc.integer({ min: 0, max: 255 }).map((n) => ({ ipBlock: { cidr: '203.0.113.0/24', except: [`203.0.113.${n}/32`] } })),
+  fc
+    .constantFrom(...NAMESPACES)
+    .map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),
+  fc
+    .tuple(selectorArb, fc.constantFrom('prod', 'ops'))
+    .map(([s, env]) => ({ podSelector: s, namespaceSelector: { matchLabels: { env } } })),
+  fc
+    .integer({ min: 0, max: 255 })
+    .map((n) => ({ ipBlock: { cidr: '203.0.113.0/24', except: [`203.0.113.${n}/32`] } })),
 );
 
 const portArb = fc.oneof(
@@ -46,7 +73,13 @@ const portArb = fc.oneof(
 );
 
 const ruleArb = (key: 'from' | 'to') =>
-  fc.record({ [key]: fc.array(peerArb, { minLength: 1, maxLength: 2 }), ports: fc.array(portArb, { minLength: 1, maxLength: 2 }) }, { requiredKeys: [] });
+  fc.record(
+    {
+      [key]: fc.array(peerArb, { minLength: 1, maxLength: 2 }),
+      ports: fc.array(portArb, { minLength: 1, maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
 
 const policyArb: fc.Arbitrary<NetworkPolicy> = fc
   .record({
@@ -74,23 +107,29 @@ const queryArb: fc.Arbitrary<PolicyQuery> = fc.record({
 });
 
 /** Whether `p` selects `ep`, computed independently of the evaluator. */
-const selects = (p: NetworkPolicy, ep: PolicyEndpoint) => ep.kind === 'pod' && p.metadata.namespace === ep.namespace && matches(p, ep);
+const selects = (p: NetworkPolicy, ep: PolicyEndpoint) =>
+  ep.kind === 'pod' && p.metadata.namespace === ep.namespace && matches(p, ep);
 function matches(p: NetworkPolicy, ep: PodEndpoint): boolean {
   const sel = p.spec.podSelector;
-  return Object.entries(sel.matchLabels ?? {}).every(([k, v]) => ep.labels[k] === v) && (sel.matchExpressions ?? []).every((e) => {
-    const has = e.key in ep.labels;
-    if (e.operator === 'Exists') return has;
-    if (e.operator === 'DoesNotExist') return !has;
-    if (e.operator === 'In') return has && e.values!.includes(ep.labels[e.key]);
-    return !has || !e.values!.includes(ep.labels[e.key]);
-  });
+  return (
+    Object.entries(sel.matchLabels ?? {}).every(([k, v]) => ep.labels[k] === v) &&
+    (sel.matchExpressions ?? []).every((e) => {
+      const has = e.key in ep.labels;
+      if (e.operator === 'Exists') return has;
+      if (e.operator === 'DoesNotExist') return !has;
+      if (e.operator === 'In') return has && e.values!.includes(ep.labels[e.key]);
+      return !has || !e.values!.includes(ep.labels[e.key]);
+    })
+  );
 }
 
 describe('NetworkPolicy semantics (property)', () => {
   it('a destination selected by no ingress policy accepts every connection', () => {
     fc.assert(
       fc.property(fc.array(policyArb, { maxLength: 5 }), queryArb, (policies, q) => {
-        const ingressSelecting = policies.filter((p) => p.spec.policyTypes.includes('Ingress') && selects(p, q.destination));
+        const ingressSelecting = policies.filter(
+          (p) => p.spec.policyTypes.includes('Ingress') && selects(p, q.destination),
+        );
         fc.pre(ingressSelecting.length === 0);
         const d = evaluate(policies, q);
         expect(d.ingress.allowed).toBe(true);
@@ -105,7 +144,12 @@ describe('NetworkPolicy semantics (property)', () => {
         const dst = q.destination as PodEndpoint;
         // Only ingress policies in other namespaces besides the deny-all one: none can allow.
         const unrelated = others.filter((p) => p.metadata.namespace !== dst.namespace);
-        const denyAll = parseNetworkPolicy({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: dst.namespace }, spec: { podSelector: { matchLabels: dst.labels } } });
+        const denyAll = parseNetworkPolicy({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'deny', namespace: dst.namespace },
+          spec: { podSelector: { matchLabels: dst.labels } },
+        });
         const d = evaluate([...unrelated, denyAll], q);
         expect(d.ingress.allowed).toBe(false);
         expect(d.allowed).toBe(false);
@@ -118,7 +162,12 @@ describe('NetworkPolicy semantics (property)', () => {
     fc.assert(
       fc.property(fc.array(policyArb, { maxLength: 5 }), queryArb, (policies, q) => {
         const dst = q.destination as PodEndpoint;
-        const allowAll = parseNetworkPolicy({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-all', namespace: dst.namespace }, spec: { podSelector: {}, ingress: [{}] } });
+        const allowAll = parseNetworkPolicy({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: 'allow-all', namespace: dst.namespace },
+          spec: { podSelector: {}, ingress: [{}] },
+        });
         const d = evaluate([...policies, allowAll], q);
         expect(d.ingress.allowed).toBe(true);
         expect(d.ingress.allowedBy).toContainEqual({ namespace: dst.namespace, name: 'allow-all' });
@@ -128,11 +177,18 @@ describe('NetworkPolicy semantics (property)', () => {
 
   it('policies are additive: adding a policy never denies a connection to an already isolated pod', () => {
     fc.assert(
-      fc.property(fc.array(policyArb, { minLength: 1, maxLength: 4 }), policyArb, queryArb, (policies, extra, q) => {
-        const before = evaluate(policies, q);
-        fc.pre(before.allowed && before.ingress.isolated && (q.source.kind !== 'pod' || before.egress.isolated));
-        expect(evaluate([...policies, extra], q).allowed).toBe(true);
-      }),
+      fc.property(
+        fc.array(policyArb, { minLength: 1, maxLength: 4 }),
+        policyArb,
+        queryArb,
+        (policies, extra, q) => {
+          const before = evaluate(policies, q);
+          fc.pre(
+            before.allowed && before.ingress.isolated && (q.source.kind !== 'pod' || before.egress.isolated),
+          );
+          expect(evaluate([...policies, extra], q).allowed).toBe(true);
+        },
+      ),
     );
   });
 

@@ -58,7 +58,10 @@ export interface PolicySet {
   readonly byNamespace: ReadonlyMap<string, readonly CompiledPolicy[]>;
 }
 
-function compileRules(rules: Array<{ from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }> | undefined): CompiledRule[] {
+function compileRules(
+  rules:
+    Array<{ from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }> | undefined,
+): CompiledRule[] {
   return (rules ?? []).map((r) => {
     const peers = r.from ?? r.to;
     return {
@@ -98,7 +101,12 @@ function ipOf(ep: PolicyEndpoint): ParsedIP | undefined {
   return ep.ip ? parseIP(ep.ip) : undefined;
 }
 
-function peerMatches(cp: CompiledPeer, policyNs: string, other: PolicyEndpoint, opts: Required<EvaluateOptions>): boolean {
+function peerMatches(
+  cp: CompiledPeer,
+  policyNs: string,
+  other: PolicyEndpoint,
+  opts: Required<EvaluateOptions>,
+): boolean {
   const { peer } = cp;
   if (cp.cidr) {
     if (other.kind === 'pod' && !opts.ipBlockMatchesPods) return false;
@@ -118,7 +126,8 @@ function peerMatches(cp: CompiledPeer, policyNs: string, other: PolicyEndpoint, 
 function portMatches(p: NetworkPolicyPort, q: PolicyQuery): boolean {
   if (q.protocol !== p.protocol) return false;
   if (p.port === undefined) return true;
-  if (typeof p.port === 'number') return p.endPort !== undefined ? q.port >= p.port && q.port <= p.endPort : q.port === p.port;
+  if (typeof p.port === 'number')
+    return p.endPort !== undefined ? q.port >= p.port && q.port <= p.endPort : q.port === p.port;
   const dst = q.destination;
   if (dst.kind !== 'pod' || !dst.ports) return false;
   return dst.ports.some((np) => np.name === p.port && np.protocol === p.protocol && np.port === q.port);
@@ -130,7 +139,14 @@ function matchType(rule: CompiledRule): PolicyMatchType {
   return rule.ports ? 'L3-L4' : 'L3-Only';
 }
 
-function evaluateDirection(set: PolicySet, self: PolicyEndpoint, other: PolicyEndpoint, q: PolicyQuery, dir: 'ingress' | 'egress', opts: Required<EvaluateOptions>): DirectionVerdict {
+function evaluateDirection(
+  set: PolicySet,
+  self: PolicyEndpoint,
+  other: PolicyEndpoint,
+  q: PolicyQuery,
+  dir: 'ingress' | 'egress',
+  opts: Required<EvaluateOptions>,
+): DirectionVerdict {
   const v: DirectionVerdict = { isolated: false, selectedBy: [], allowedBy: [], allowed: true };
   if (self.kind !== 'pod') return v;
   const candidates = set.byNamespace.get(self.namespace);
@@ -172,8 +188,15 @@ function endpointName(ep: PolicyEndpoint): string {
  * const d = evaluate(set, { source, destination, protocol: 'TCP', port: 8080 });
  * if (!d.allowed) console.log(d.reason);
  */
-export function evaluate(policies: PolicySet | readonly NetworkPolicy[], q: PolicyQuery, options: EvaluateOptions = {}): PolicyDecision {
-  const set = 'byNamespace' in policies ? (policies as PolicySet) : compilePolicies(policies as readonly NetworkPolicy[]);
+export function evaluate(
+  policies: PolicySet | readonly NetworkPolicy[],
+  q: PolicyQuery,
+  options: EvaluateOptions = {},
+): PolicyDecision {
+  const set =
+    'byNamespace' in policies
+      ? (policies as PolicySet)
+      : compilePolicies(policies as readonly NetworkPolicy[]);
   const opts = { ...defaultEvaluateOptions, ...options };
   const egress = evaluateDirection(set, q.source, q.destination, q, 'egress', opts);
   const ingress = evaluateDirection(set, q.destination, q.source, q, 'ingress', opts);
@@ -187,8 +210,12 @@ export function evaluate(policies: PolicySet | readonly NetworkPolicy[], q: Poli
     deniedBy = 'ingress';
     reason = `denied on ingress: ${endpointName(q.destination)} is selected by ingress policies ${refList(ingress.selectedBy)} and none of their rules allows ${endpointName(q.source)} on port ${q.port}/${q.protocol}`;
   } else {
-    const e = egress.isolated ? `egress allowed by ${refList(egress.allowedBy)}` : 'source not isolated for egress';
-    const i = ingress.isolated ? `ingress allowed by ${refList(ingress.allowedBy)}` : 'destination not isolated for ingress';
+    const e = egress.isolated
+      ? `egress allowed by ${refList(egress.allowedBy)}`
+      : 'source not isolated for egress';
+    const i = ingress.isolated
+      ? `ingress allowed by ${refList(ingress.allowedBy)}`
+      : 'destination not isolated for ingress';
     reason = `allowed: ${e}; ${i}`;
   }
   return { allowed: !deniedBy, egress, ingress, deniedBy, reason };

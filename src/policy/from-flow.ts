@@ -15,7 +15,11 @@ const POD_NS_LABEL = 'io.kubernetes.pod.namespace';
  * labels, otherwise an external address. `ports` adds the pod's named ports, which flows do not
  * carry.
  */
-export function policyEndpointFromFlow(ep: Endpoint | undefined, ip: string | undefined, ports?: readonly NamedPort[]): PolicyEndpoint {
+export function policyEndpointFromFlow(
+  ep: Endpoint | undefined,
+  ip: string | undefined,
+  ports?: readonly NamedPort[],
+): PolicyEndpoint {
   const labels: Record<string, string> = {};
   const namespaceLabels: Record<string, string> = {};
   let isPod = false;
@@ -32,7 +36,15 @@ export function policyEndpointFromFlow(ep: Endpoint | undefined, ip: string | un
   if (!namespace || (!isPod && !ep?.pod_name)) return { kind: 'external', ip: ip ?? '', name: ip };
   // Cilium only adds namespace labels it knows; the API server always sets this one.
   namespaceLabels['kubernetes.io/metadata.name'] ??= namespace;
-  return { kind: 'pod', namespace, labels, namespaceLabels, ip, ports, name: ep?.pod_name ? `${namespace}/${ep.pod_name}` : undefined };
+  return {
+    kind: 'pod',
+    namespace,
+    labels,
+    namespaceLabels,
+    ip,
+    ports,
+    name: ep?.pod_name ? `${namespace}/${ep.pod_name}` : undefined,
+  };
 }
 
 /**
@@ -47,7 +59,8 @@ export function policyQueryFromFlow(flow: Flow): PolicyQuery | undefined {
   let dport = 0;
   if (l4?.TCP) [protocol, sport, dport] = ['TCP', l4.TCP.source_port ?? 0, l4.TCP.destination_port ?? 0];
   else if (l4?.UDP) [protocol, sport, dport] = ['UDP', l4.UDP.source_port ?? 0, l4.UDP.destination_port ?? 0];
-  else if (l4?.SCTP) [protocol, sport, dport] = ['SCTP', l4.SCTP.source_port ?? 0, l4.SCTP.destination_port ?? 0];
+  else if (l4?.SCTP)
+    [protocol, sport, dport] = ['SCTP', l4.SCTP.source_port ?? 0, l4.SCTP.destination_port ?? 0];
   else if (l4?.ICMPv4 || l4?.ICMPv6) protocol = 'ICMP';
   else return undefined;
   const src = policyEndpointFromFlow(flow.source, flow.IP?.source);

@@ -6,6 +6,12 @@
 export * from './types.js';
 export { matchesSelector, isEmptySelector } from './label-selector.js';
 export { parseCidr, parseIP, cidrContains, cidrWithin, type Cidr, type ParsedIP } from './cidr.js';
-export { parseNetworkPolicy, parseLabelSelector, PolicyParseError, formatPath, type FieldPath } from './parse.js';
+export {
+  parseNetworkPolicy,
+  parseLabelSelector,
+  PolicyParseError,
+  formatPath,
+  type FieldPath,
+} from './parse.js';
 export { compilePolicies, evaluate, selectsWholeNamespace, type PolicySet } from './evaluate.js';
 export { policyEndpointFromFlow, policyQueryFromFlow } from './from-flow.js';

@@ -49,9 +49,15 @@ function describe(v: unknown): string {
 }
 
 function obj(v: unknown, path: FieldPath, allowed: readonly string[]): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new PolicyParseError(path, 'a mapping', describe(v));
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new PolicyParseError(path, 'a mapping', describe(v));
   for (const k of Object.keys(v)) {
-    if (!allowed.includes(k)) throw new PolicyParseError([...path, k], `one of the fields ${allowed.join(', ')}`, `unknown field "${k}"`);
+    if (!allowed.includes(k))
+      throw new PolicyParseError(
+        [...path, k],
+        `one of the fields ${allowed.join(', ')}`,
+        `unknown field "${k}"`,
+      );
   }
   return v as Obj;
 }
@@ -85,19 +91,31 @@ export function parseLabelSelector(v: unknown, path: FieldPath): LabelSelector {
   if (v === null || v === undefined) return {};
   const o = obj(v, path, ['matchLabels', 'matchExpressions']);
   const sel: LabelSelector = {};
-  if (o.matchLabels !== undefined && o.matchLabels !== null) sel.matchLabels = strMap(o.matchLabels, [...path, 'matchLabels']);
+  if (o.matchLabels !== undefined && o.matchLabels !== null)
+    sel.matchLabels = strMap(o.matchLabels, [...path, 'matchLabels']);
   if (o.matchExpressions !== undefined && o.matchExpressions !== null) {
     sel.matchExpressions = list(o.matchExpressions, [...path, 'matchExpressions']).map((e, i) => {
       const p = [...path, 'matchExpressions', i];
       const eo = obj(e, p, ['key', 'operator', 'values']);
       const op = eo.operator;
       if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') {
-        throw new PolicyParseError([...p, 'operator'], 'one of In, NotIn, Exists, DoesNotExist', describe(op));
+        throw new PolicyParseError(
+          [...p, 'operator'],
+          'one of In, NotIn, Exists, DoesNotExist',
+          describe(op),
+        );
       }
       const req: LabelSelectorRequirement = { key: str(eo.key, [...p, 'key']), operator: op };
-      const values = eo.values === undefined || eo.values === null ? [] : list(eo.values, [...p, 'values']).map((x, j) => (typeof x === 'number' ? String(x) : str(x, [...p, 'values', j])));
-      if ((op === 'In' || op === 'NotIn') && values.length === 0) throw new PolicyParseError([...p, 'values'], `a non-empty list for operator ${op}`);
-      if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) throw new PolicyParseError([...p, 'values'], `no values for operator ${op}`);
+      const values =
+        eo.values === undefined || eo.values === null
+          ? []
+          : list(eo.values, [...p, 'values']).map((x, j) =>
+              typeof x === 'number' ? String(x) : str(x, [...p, 'values', j]),
+            );
+      if ((op === 'In' || op === 'NotIn') && values.length === 0)
+        throw new PolicyParseError([...p, 'values'], `a non-empty list for operator ${op}`);
+      if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0)
+        throw new PolicyParseError([...p, 'values'], `no values for operator ${op}`);
       if (values.length > 0) req.values = values;
       return req;
     });
@@ -109,14 +127,20 @@ function parseIPBlock(v: unknown, path: FieldPath): IPBlock {
   const o = obj(v, path, ['cidr', 'except']);
   const cidrText = str(o.cidr, [...path, 'cidr']);
   const cidr = parseCidr(cidrText);
-  if (!cidr) throw new PolicyParseError([...path, 'cidr'], 'a CIDR such as 10.0.0.0/16', JSON.stringify(cidrText));
+  if (!cidr)
+    throw new PolicyParseError([...path, 'cidr'], 'a CIDR such as 10.0.0.0/16', JSON.stringify(cidrText));
   const block: IPBlock = { cidr: cidrText };
   if (o.except !== undefined && o.except !== null) {
     block.except = list(o.except, [...path, 'except']).map((x, i) => {
       const t = str(x, [...path, 'except', i]);
       const c = parseCidr(t);
       if (!c) throw new PolicyParseError([...path, 'except', i], 'a CIDR', JSON.stringify(t));
-      if (!cidrWithin(c, cidr) || c.prefix === cidr.prefix) throw new PolicyParseError([...path, 'except', i], `a strict sub-range of ${cidrText}`, JSON.stringify(t));
+      if (!cidrWithin(c, cidr) || c.prefix === cidr.prefix)
+        throw new PolicyParseError(
+          [...path, 'except', i],
+          `a strict sub-range of ${cidrText}`,
+          JSON.stringify(t),
+        );
       return t;
     });
   }
@@ -128,16 +152,21 @@ function parsePeer(v: unknown, path: FieldPath): NetworkPolicyPeer {
   const peer: NetworkPolicyPeer = {};
   if (o.ipBlock !== undefined && o.ipBlock !== null) {
     if ((o.podSelector ?? null) !== null || (o.namespaceSelector ?? null) !== null) {
-      throw new PolicyParseError([...path, 'ipBlock'], 'ipBlock alone (it cannot be combined with podSelector or namespaceSelector)');
+      throw new PolicyParseError(
+        [...path, 'ipBlock'],
+        'ipBlock alone (it cannot be combined with podSelector or namespaceSelector)',
+      );
     }
     peer.ipBlock = parseIPBlock(o.ipBlock, [...path, 'ipBlock']);
     return peer;
   }
-  if (o.podSelector !== undefined && o.podSelector !== null) peer.podSelector = parseLabelSelector(o.podSelector, [...path, 'podSelector']);
+  if (o.podSelector !== undefined && o.podSelector !== null)
+    peer.podSelector = parseLabelSelector(o.podSelector, [...path, 'podSelector']);
   if (o.namespaceSelector !== undefined && o.namespaceSelector !== null) {
     peer.namespaceSelector = parseLabelSelector(o.namespaceSelector, [...path, 'namespaceSelector']);
   }
-  if (!peer.podSelector && !peer.namespaceSelector) throw new PolicyParseError(path, 'at least one of podSelector, namespaceSelector or ipBlock');
+  if (!peer.podSelector && !peer.namespaceSelector)
+    throw new PolicyParseError(path, 'at least one of podSelector, namespaceSelector or ipBlock');
   return peer;
 }
 
@@ -145,40 +174,75 @@ function parsePort(v: unknown, path: FieldPath): NetworkPolicyPort {
   const o = obj(v, path, ['protocol', 'port', 'endPort']);
   let protocol: PolicyProtocol = 'TCP';
   if (o.protocol !== undefined && o.protocol !== null) {
-    if (o.protocol !== 'TCP' && o.protocol !== 'UDP' && o.protocol !== 'SCTP') throw new PolicyParseError([...path, 'protocol'], 'one of TCP, UDP, SCTP', describe(o.protocol));
+    if (o.protocol !== 'TCP' && o.protocol !== 'UDP' && o.protocol !== 'SCTP')
+      throw new PolicyParseError([...path, 'protocol'], 'one of TCP, UDP, SCTP', describe(o.protocol));
     protocol = o.protocol;
   }
   const port: NetworkPolicyPort = { protocol };
   if (o.port !== undefined && o.port !== null) {
     if (typeof o.port === 'number') {
-      if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535) throw new PolicyParseError([...path, 'port'], 'a port number 1-65535 or a port name', describe(o.port));
+      if (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)
+        throw new PolicyParseError(
+          [...path, 'port'],
+          'a port number 1-65535 or a port name',
+          describe(o.port),
+        );
       port.port = o.port;
     } else if (typeof o.port === 'string' && /^\d+$/.test(o.port)) {
-      throw new PolicyParseError([...path, 'port'], 'a port number (unquoted) or a port name', describe(o.port));
-    } else if (typeof o.port === 'string' && o.port.length <= 15 && SVC_NAME.test(o.port) && !o.port.includes('--')) {
+      throw new PolicyParseError(
+        [...path, 'port'],
+        'a port number (unquoted) or a port name',
+        describe(o.port),
+      );
+    } else if (
+      typeof o.port === 'string' &&
+      o.port.length <= 15 &&
+      SVC_NAME.test(o.port) &&
+      !o.port.includes('--')
+    ) {
       port.port = o.port;
     } else {
-      throw new PolicyParseError([...path, 'port'], 'a port number 1-65535 or a port name (IANA_SVC_NAME, at most 15 characters)', describe(o.port));
+      throw new PolicyParseError(
+        [...path, 'port'],
+        'a port number 1-65535 or a port name (IANA_SVC_NAME, at most 15 characters)',
+        describe(o.port),
+      );
     }
   }
   if (o.endPort !== undefined && o.endPort !== null) {
-    if (typeof port.port !== 'number') throw new PolicyParseError([...path, 'endPort'], 'endPort only together with a numeric port');
-    if (typeof o.endPort !== 'number' || !Number.isInteger(o.endPort) || o.endPort < port.port || o.endPort > 65535) {
-      throw new PolicyParseError([...path, 'endPort'], `a port number between ${port.port} and 65535`, describe(o.endPort));
+    if (typeof port.port !== 'number')
+      throw new PolicyParseError([...path, 'endPort'], 'endPort only together with a numeric port');
+    if (
+      typeof o.endPort !== 'number' ||
+      !Number.isInteger(o.endPort) ||
+      o.endPort < port.port ||
+      o.endPort > 65535
+    ) {
+      throw new PolicyParseError(
+        [...path, 'endPort'],
+        `a port number between ${port.port} and 65535`,
+        describe(o.endPort),
+      );
     }
     port.endPort = o.endPort;
   }
   return port;
 }
 
-function parseRules<R extends NetworkPolicyIngressRule | NetworkPolicyEgressRule>(v: unknown, path: FieldPath, peerKey: 'from' | 'to'): R[] {
+function parseRules<R extends NetworkPolicyIngressRule | NetworkPolicyEgressRule>(
+  v: unknown,
+  path: FieldPath,
+  peerKey: 'from' | 'to',
+): R[] {
   return list(v, path).map((r, i) => {
     const p = [...path, i];
     const o = obj(r ?? {}, p, [peerKey, 'ports']);
     const rule: Record<string, unknown> = {};
     const peers = o[peerKey];
-    if (peers !== undefined && peers !== null) rule[peerKey] = list(peers, [...p, peerKey]).map((x, j) => parsePeer(x, [...p, peerKey, j]));
-    if (o.ports !== undefined && o.ports !== null) rule.ports = list(o.ports, [...p, 'ports']).map((x, j) => parsePort(x, [...p, 'ports', j]));
+    if (peers !== undefined && peers !== null)
+      rule[peerKey] = list(peers, [...p, peerKey]).map((x, j) => parsePeer(x, [...p, peerKey, j]));
+    if (o.ports !== undefined && o.ports !== null)
+      rule.ports = list(o.ports, [...p, 'ports']).map((x, j) => parsePort(x, [...p, 'ports', j]));
     return rule as R;
   });
 }
@@ -191,25 +255,58 @@ function parseRules<R extends NetworkPolicyIngressRule | NetworkPolicyEgressRule
  */
 export function parseNetworkPolicy(value: unknown, defaultNamespace?: string): NetworkPolicy {
   const o = obj(value, [], ['apiVersion', 'kind', 'metadata', 'spec']);
-  if (o.apiVersion !== 'networking.k8s.io/v1') throw new PolicyParseError(['apiVersion'], '"networking.k8s.io/v1"', describe(o.apiVersion));
+  if (o.apiVersion !== 'networking.k8s.io/v1')
+    throw new PolicyParseError(['apiVersion'], '"networking.k8s.io/v1"', describe(o.apiVersion));
   if (o.kind !== 'NetworkPolicy') throw new PolicyParseError(['kind'], '"NetworkPolicy"', describe(o.kind));
-  const md = obj(o.metadata, ['metadata'], ['name', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp']);
+  const md = obj(
+    o.metadata,
+    ['metadata'],
+    [
+      'name',
+      'namespace',
+      'labels',
+      'annotations',
+      'uid',
+      'resourceVersion',
+      'generation',
+      'creationTimestamp',
+    ],
+  );
   const name = str(md.name, ['metadata', 'name']);
-  if (name.length > 253 || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(name)) throw new PolicyParseError(['metadata', 'name'], 'a DNS subdomain name (lower case, digits, "-", ".")', JSON.stringify(name));
-  const namespace = md.namespace === undefined || md.namespace === null ? defaultNamespace : str(md.namespace, ['metadata', 'namespace']);
+  if (name.length > 253 || !/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/.test(name))
+    throw new PolicyParseError(
+      ['metadata', 'name'],
+      'a DNS subdomain name (lower case, digits, "-", ".")',
+      JSON.stringify(name),
+    );
+  const namespace =
+    md.namespace === undefined || md.namespace === null
+      ? defaultNamespace
+      : str(md.namespace, ['metadata', 'namespace']);
   if (!namespace) throw new PolicyParseError(['metadata', 'namespace'], 'a namespace');
-  if (!DNS_LABEL.test(namespace)) throw new PolicyParseError(['metadata', 'namespace'], 'a DNS label', JSON.stringify(namespace));
+  if (!DNS_LABEL.test(namespace))
+    throw new PolicyParseError(['metadata', 'namespace'], 'a DNS label', JSON.stringify(namespace));
   const metadata: NetworkPolicy['metadata'] = { name, namespace };
   if (md.labels) metadata.labels = strMap(md.labels, ['metadata', 'labels']);
   if (md.annotations) metadata.annotations = strMap(md.annotations, ['metadata', 'annotations']);
   const sp = obj(o.spec, ['spec'], ['podSelector', 'policyTypes', 'ingress', 'egress']);
-  if (sp.podSelector === undefined) throw new PolicyParseError(['spec', 'podSelector'], 'a podSelector ({} selects every pod of the namespace)');
-  const spec: NetworkPolicy['spec'] = { podSelector: parseLabelSelector(sp.podSelector, ['spec', 'podSelector']), policyTypes: [] };
-  if (sp.ingress !== undefined && sp.ingress !== null) spec.ingress = parseRules<NetworkPolicyIngressRule>(sp.ingress, ['spec', 'ingress'], 'from');
-  if (sp.egress !== undefined && sp.egress !== null) spec.egress = parseRules<NetworkPolicyEgressRule>(sp.egress, ['spec', 'egress'], 'to');
+  if (sp.podSelector === undefined)
+    throw new PolicyParseError(
+      ['spec', 'podSelector'],
+      'a podSelector ({} selects every pod of the namespace)',
+    );
+  const spec: NetworkPolicy['spec'] = {
+    podSelector: parseLabelSelector(sp.podSelector, ['spec', 'podSelector']),
+    policyTypes: [],
+  };
+  if (sp.ingress !== undefined && sp.ingress !== null)
+    spec.ingress = parseRules<NetworkPolicyIngressRule>(sp.ingress, ['spec', 'ingress'], 'from');
+  if (sp.egress !== undefined && sp.egress !== null)
+    spec.egress = parseRules<NetworkPolicyEgressRule>(sp.egress, ['spec', 'egress'], 'to');
   if (sp.policyTypes !== undefined && sp.policyTypes !== null) {
     const types = list(sp.policyTypes, ['spec', 'policyTypes']).map((t, i) => {
-      if (t !== 'Ingress' && t !== 'Egress') throw new PolicyParseError(['spec', 'policyTypes', i], 'Ingress or Egress', describe(t));
+      if (t !== 'Ingress' && t !== 'Egress')
+        throw new PolicyParseError(['spec', 'policyTypes', i], 'Ingress or Egress', describe(t));
       return t;
     });
     spec.policyTypes = [...new Set(types)];

@@ -1,7 +1,8 @@
 /** Errors of the simulator: bad scenario files name the file, line, column and what was expected. */
 
 /** Stable error codes of ScenarioError. */
-export type ScenarioErrorCode = 'SCENARIO_SYNTAX' | 'SCENARIO_INVALID' | 'SCENARIO_NOT_FOUND' | 'SCENARIO_REFERENCE';
+export type ScenarioErrorCode =
+  'SCENARIO_SYNTAX' | 'SCENARIO_INVALID' | 'SCENARIO_NOT_FOUND' | 'SCENARIO_REFERENCE';
 
 /** A position in a scenario file (1-based line and column). */
 export interface SourcePos {
@@ -22,7 +23,10 @@ export class ScenarioError extends Error {
     readonly fieldPath?: string,
     options?: { cause?: unknown },
   ) {
-    super(`${pos ? `${pos.file}:${pos.line}:${pos.column}: ` : ''}${fieldPath ? `${fieldPath}: ` : ''}${detail}`, options);
+    super(
+      `${pos ? `${pos.file}:${pos.line}:${pos.column}: ` : ''}${fieldPath ? `${fieldPath}: ` : ''}${detail}`,
+      options,
+    );
     this.name = 'ScenarioError';
   }
 }

@@ -127,7 +127,8 @@ export type TargetRef =
   | { kind: 'external'; name: string };
 
 /** Who opens the connections of an edge. */
-export type SourceRef = { kind: 'workload'; namespace: string; name: string } | { kind: 'external'; name: string };
+export type SourceRef =
+  { kind: 'workload'; namespace: string; name: string } | { kind: 'external'; name: string };
 
 /** Daily variation of a rate: a cosine with its maximum at `peakHour` (UTC). */
 export interface DailySpec {
@@ -165,6 +166,11 @@ export interface DnsSpec {
   searchPath: boolean;
   /** Query AAAA alongside A. */
   aaaa: boolean;
+  /**
+   * Seconds an application caches a successful answer (capped by its TTL). 0, the default, looks
+   * names up for every new connection, as glibc without nscd, Go and Node.js do.
+   */
+  cache: number;
 }
 
 /** Fields shared by every fault. */
@@ -191,10 +197,24 @@ export type FaultSpec = FaultBase &
     | { kind: 'dns-a-fail'; mode: 'servfail' | 'no-response'; names: string[]; ratio: number }
     | { kind: 'policy-change'; policy: NetworkPolicy }
     | { kind: 'lb-skew'; workload: WorkloadRef; weights: number[] }
-    | { kind: 'tcp-reset'; workload: WorkloadRef; pods: Array<string | number>; role: 'server' | 'client'; peer?: WorkloadRef; ratio: number }
+    | {
+        kind: 'tcp-reset';
+        workload: WorkloadRef;
+        pods: Array<string | number>;
+        role: 'server' | 'client';
+        peer?: WorkloadRef;
+        ratio: number;
+      }
     | { kind: 'http-errors'; workload: WorkloadRef; status: number[]; ratio: number; paths: string[] }
     | { kind: 'latency'; workload: WorkloadRef; factor: number; add: number; ratio: number }
-    | { kind: 'kafka-errors'; workload: WorkloadRef; topic?: string; errorCode: number; ratio: number; noResponse: number }
+    | {
+        kind: 'kafka-errors';
+        workload: WorkloadRef;
+        topic?: string;
+        errorCode: number;
+        ratio: number;
+        noResponse: number;
+      }
     | { kind: 'node-drops'; node: string; reason: string; ratio: number }
     | { kind: 'traffic-surge'; workload: WorkloadRef; factor: number }
   );
@@ -222,7 +242,13 @@ export interface Scenario extends Located {
 }
 
 /** Defaults of the cluster section. */
-export const defaultClusterSpec: ClusterSpec = { name: 'default', routing: 'native', podCIDR: '10.244.0.0/16', serviceCIDR: '10.0.0.0/16', domain: 'cluster.local' };
+export const defaultClusterSpec: ClusterSpec = {
+  name: 'default',
+  routing: 'native',
+  podCIDR: '10.244.0.0/16',
+  serviceCIDR: '10.0.0.0/16',
+  domain: 'cluster.local',
+};
 
 /** Defaults of the dns section. */
-export const defaultDnsSpec: DnsSpec = { ttl: 30, searchPath: true, aaaa: true };
+export const defaultDnsSpec: DnsSpec = { ttl: 30, searchPath: true, aaaa: true, cache: 0 };

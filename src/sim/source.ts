@@ -31,7 +31,9 @@ export function positionOf(file: SourceFile, path: FieldPath, key = false): Sour
     const p = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(p));
+      const pair = node.items.find(
+        (it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(p),
+      );
       if (!pair) break;
       if (last && key) {
         offset = rangeStart(pair.key) ?? offset;
@@ -57,7 +59,17 @@ function rangeStart(node: unknown): number | undefined {
 }
 
 /** Builds a ScenarioError located at `path` of `origin` (relative to the origin's own path). */
-export function errorAt(origin: Origin, relPath: FieldPath, detail: string, opts: { key?: boolean; code?: 'SCENARIO_INVALID' | 'SCENARIO_REFERENCE' } = {}): ScenarioError {
+export function errorAt(
+  origin: Origin,
+  relPath: FieldPath,
+  detail: string,
+  opts: { key?: boolean; code?: 'SCENARIO_INVALID' | 'SCENARIO_REFERENCE' } = {},
+): ScenarioError {
   const full = [...origin.path, ...relPath];
-  return new ScenarioError(opts.code ?? 'SCENARIO_INVALID', detail, positionOf(origin.file, full, opts.key), formatPath(full));
+  return new ScenarioError(
+    opts.code ?? 'SCENARIO_INVALID',
+    detail,
+    positionOf(origin.file, full, opts.key),
+    full.length > 0 ? formatPath(full) : undefined,
+  );
 }
