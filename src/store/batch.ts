@@ -1,0 +1,150 @@
+/**
+ * FlowBatch: the columnar, transferable unit that moves split flows between threads — from the
+ * ingest thread to the store worker (append), and from the worker back (query pages).
+ *
+ * Fragments are carried by value (JSON text) with batch-local ids (1-based; 0 = none), so a batch
+ * is self-contained: a receiver needs no shared state with the sender. A batch of 4096 typical
+ * flows carries a few hundred distinct fragments.
+ */
+import type { SplitParts } from './flow-split.js';
+import type { FragmentIds } from './flow-interner.js';
+import type { FragmentLookup } from './rows.js';
+
+/** Columns of `count` split flows plus the fragments they reference. */
+export interface FlowBatch {
+  count: number;
+  /** Global sequence numbers (append order); exact integers below 2^53. */
+  seq: Float64Array;
+  secs: Uint32Array;
+  nanos: Uint32Array;
+  flags: Uint8Array;
+  /** 16 bytes per flow. */
+  uuid: Uint8Array;
+  src: Uint32Array;
+  dst: Uint32Array;
+  l7: Uint32Array;
+  rest: Uint32Array;
+  sport: Uint16Array;
+  dport: Uint16Array;
+  latency: Uint32Array;
+  /** Endpoint fragment JSON; local id i is endpoints[i - 1] (shared by src and dst). */
+  endpoints: string[];
+  l7s: string[];
+  rests: string[];
+}
+
+/** Allocates an empty batch with room for `n` flows. */
+export function allocBatch(n: number): FlowBatch {
+  return {
+    count: 0,
+    seq: new Float64Array(n),
+    secs: new Uint32Array(n),
+    nanos: new Uint32Array(n),
+    flags: new Uint8Array(n),
+    uuid: new Uint8Array(n * 16),
+    src: new Uint32Array(n),
+    dst: new Uint32Array(n),
+    l7: new Uint32Array(n),
+    rest: new Uint32Array(n),
+    sport: new Uint16Array(n),
+    dport: new Uint16Array(n),
+    latency: new Uint32Array(n),
+    endpoints: [],
+    l7s: [],
+    rests: [],
+  };
+}
+
+/** The ArrayBuffers of a batch, for postMessage's transfer list. */
+export function batchTransferList(b: FlowBatch): ArrayBuffer[] {
+  return [
+    b.seq,
+    b.secs,
+    b.nanos,
+    b.flags,
+    b.uuid,
+    b.src,
+    b.dst,
+    b.l7,
+    b.rest,
+    b.sport,
+    b.dport,
+    b.latency,
+  ].map((a) => a.buffer as ArrayBuffer);
+}
+
+/** Batch-local ids of fragments, keyed by the (interned, hence unique) fragment object. */
+class LocalIds {
+  private readonly ids = new Map<object, number>();
+  constructor(private readonly list: string[]) {}
+  id(frag: { json: string } | undefined): number {
+    if (frag === undefined) return 0;
+    let id = this.ids.get(frag);
+    if (id === undefined) {
+      this.list.push(frag.json);
+      id = this.list.length;
+      this.ids.set(frag, id);
+    }
+    return id;
+  }
+}
+
+/** Accumulates split flows into FlowBatches of a fixed capacity. */
+export class FlowBatchBuilder {
+  private b: FlowBatch;
+  private ep!: LocalIds;
+  private l7!: LocalIds;
+  private rest!: LocalIds;
+
+  constructor(readonly capacity: number) {
+    this.b = allocBatch(capacity);
+    this.resetIds();
+  }
+
+  private resetIds(): void {
+    this.ep = new LocalIds(this.b.endpoints);
+    this.l7 = new LocalIds(this.b.l7s);
+    this.rest = new LocalIds(this.b.rests);
+  }
+
+  /** Flows in the current batch. */
+  get length(): number {
+    return this.b.count;
+  }
+
+  /** Sequence number of the first flow of the current batch (NaN when empty). */
+  get firstSeq(): number {
+    return this.b.count ? this.b.seq[0] : NaN;
+  }
+
+  /**
+   * Adds one split flow, given its scalars and its fragment ids in `frags` (the ring's interner);
+   * returns true when the batch is now full.
+   */
+  add(seq: number, p: SplitParts, ids: FragmentIds, frags: FragmentLookup): boolean {
+    const b = this.b;
+    const i = b.count++;
+    b.seq[i] = seq;
+    b.secs[i] = p.secs;
+    b.nanos[i] = p.nanos;
+    b.flags[i] = p.flags;
+    for (let k = 0, at = i * 16; k < 16; k++) b.uuid[at + k] = p.uuid[k];
+    b.src[i] = this.ep.id(frags.endpoint(ids.src));
+    b.dst[i] = this.ep.id(frags.endpoint(ids.dst));
+    b.l7[i] = this.l7.id(frags.l7(ids.l7));
+    b.rest[i] = this.rest.id(frags.rest(ids.rest));
+    b.sport[i] = p.sport;
+    b.dport[i] = p.dport;
+    b.latency[i] = p.latency;
+    return b.count === this.capacity;
+  }
+
+  /** Returns the current batch (undefined when empty) and starts a new one. */
+  take(): FlowBatch | undefined {
+    if (this.b.count === 0) return undefined;
+    const out = this.b;
+    this.b = allocBatch(this.capacity);
+    this.resetIds();
+    return out;
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Schema and SQL of the DuckDB history store (pure string building; every identifier comes
+ * from fixed tables here, every value is a number or an escaped literal).
+ *
+ * `flows` holds one narrow row of integers per flow (about 36 B on disk per flow); dimension
+ * values live once per fragment in `endpoints`, `l7s` and `rests`, whose attribute columns are
+ * named after the API's dimensions. Aggregates first group the narrow rows by fragment ids, then
+ * join the (small) grouped result with the fragment tables and regroup by the values.
+ */
+import type { Dimension } from '../../server/http/contract.js';
+import { DIMENSIONS, ENDPOINT_ATTRS, L7_ATTRS, REST_ATTRS } from '../dims.js';
+import { F_FLOW, F_LATENCY } from '../flow-split.js';
+import type { AggregateSpec, DimensionFilter, GraphSpec, HistoryPageQuery } from '../history-store.js';
+import type { TimeKey } from '../time-key.js';
+
+/**
+ * Dimensions also stored per flow as small integer codes (`c_<dim>`, dictionary in `dims`), so
+ * grouping and filtering by them needs no join: all rest and L7 attributes. Endpoint dimensions
+ * join the (small) endpoints table; the destination port is a column.
+ */
+export const CODE_DIMS = [...REST_ATTRS, ...L7_ATTRS] as const;
+export type CodeDim = (typeof CODE_DIMS)[number];
+const CODE_COLS = CODE_DIMS.map((d) => `c_${d}`);
+
+/** Column order of `flows` (the appender writes in this order). */
+export const FLOW_COLUMNS = [
+  'seq',
+  'secs',
+  'nanos',
+  'flags',
+  'u_hi',
+  'u_lo',
+  'src',
+  'dst',
+  'l7',
+  'rest',
+  'sport',
+  'dport',
+  'lat',
+  ...CODE_COLS,
+] as const;
+/** The narrow columns a page reads. */
+const PAGE_COLUMNS = FLOW_COLUMNS.slice(0, 13);
+
+/** Code of a dimension value (undefined when the value never occurred). */
+export type CodeOf = (dim: CodeDim, value: string) => number | undefined;
+
+const attrCols = (attrs: readonly string[]): string => attrs.map((a) => `, ${a} VARCHAR`).join('');
+
+/** DDL (idempotent). */
+export const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS flows(seq BIGINT, secs UINTEGER, nanos UINTEGER, flags UTINYINT, u_hi UBIGINT, u_lo UBIGINT,
+     src UINTEGER, dst UINTEGER, l7 UINTEGER, rest UINTEGER, sport USMALLINT, dport USMALLINT, lat UINTEGER${CODE_COLS.map((c) => `, ${c} UINTEGER`).join('')})`,
+  `CREATE TABLE IF NOT EXISTS dims(dim VARCHAR, code UINTEGER, value VARCHAR)`,
+  `CREATE TABLE IF NOT EXISTS endpoints(id UINTEGER, json VARCHAR${attrCols(ENDPOINT_ATTRS)})`,
+  `CREATE TABLE IF NOT EXISTS l7s(id UINTEGER, json VARCHAR${attrCols(L7_ATTRS)})`,
+  `CREATE TABLE IF NOT EXISTS rests(id UINTEGER, json VARCHAR${attrCols(REST_ATTRS)})`,
+];
+
+/** Fragment tables by kind, with their attribute columns. */
+export const FRAGMENT_TABLES = {
+  endpoint: { table: 'endpoints', attrs: ENDPOINT_ATTRS },
+  l7: { table: 'l7s', attrs: L7_ATTRS },
+  rest: { table: 'rests', attrs: REST_ATTRS },
+} as const;
+
+/** A SQL string literal. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+const int = (n: number): string => {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return String(n);
+};
+
+/** Conditions on the narrow `flows` rows (alias f). */
+export function flowConds(
+  q: { since?: TimeKey; until?: TimeKey; fromSeq?: number; toSeq?: number },
+  flowsOnly: boolean,
+): string[] {
+  const c: string[] = [];
+  if (flowsOnly) c.push(`(f.flags & ${F_FLOW}) <> 0`);
+  if (q.fromSeq !== undefined) c.push(`f.seq >= ${int(q.fromSeq)}`);
+  if (q.toSeq !== undefined) c.push(`f.seq < ${int(q.toSeq)}`);
+  if (q.since)
+    c.push(
+      `(f.secs > ${int(q.since.secs)} OR (f.secs = ${int(q.since.secs)} AND f.nanos >= ${int(q.since.nanos)}))`,
+    );
+  if (q.until)
+    c.push(
+      `(f.secs < ${int(q.until.secs)} OR (f.secs = ${int(q.until.secs)} AND f.nanos <= ${int(q.until.nanos)}))`,
+    );
+  return c;
+}
+
+const where = (conds: string[]): string => (conds.length ? ` WHERE ${conds.join(' AND ')}` : '');
+
+/** One page of narrow rows. */
+export function pageSql(q: HistoryPageQuery): string {
+  return `SELECT ${PAGE_COLUMNS.join(', ')} FROM flows f${where(flowConds(q, false))} ORDER BY seq ${q.order === 'desc' ? 'DESC' : 'ASC'} LIMIT ${int(q.limit)}`;
+}
+
+const JOIN = {
+  src: 'LEFT JOIN endpoints s ON s.id = g.src',
+  dst: 'LEFT JOIN endpoints d ON d.id = g.dst',
+} as const;
+
+const isCode = (dim: Dimension): dim is Dimension & CodeDim => (CODE_DIMS as readonly string[]).includes(dim);
+
+/**
+ * SQL value of a dimension over the grouped rows g: the code column for coded dimensions (the
+ * reader turns codes back into values), endpoint attributes through the joined endpoints.
+ */
+function dimExpr(dim: Dimension): string {
+  const { source, attr } = DIMENSIONS[dim];
+  if (isCode(dim)) return `g.c_${dim}`;
+  if (source === 'dport') return `CASE WHEN g.dport = 0 THEN '' ELSE CAST(g.dport AS VARCHAR) END`;
+  return `coalesce(${source === 'src' ? 's' : 'd'}.${attr}, '')`;
+}
+
+/** Columns of flows the inner query keeps for these dimensions, and the joins they need. */
+function plan(dims: Iterable<Dimension>): { cols: Set<string>; joins: Set<string> } {
+  const cols = new Set<string>();
+  const joins = new Set<string>();
+  for (const d of dims) {
+    const s = DIMENSIONS[d].source;
+    if (isCode(d)) cols.add(`c_${d}`);
+    else if (s === 'dport') cols.add('dport');
+    else {
+      cols.add(s);
+      joins.add(JOIN[s as 'src' | 'dst']);
+    }
+  }
+  return { cols, joins };
+}
+
+/** Filters on coded dimensions (inner, on f) and on the others (outer, on g and the joins). */
+function filterConds(f: DimensionFilter | undefined, codeOf: CodeOf): { inner: string[]; outer: string[] } {
+  const inner: string[] = [];
+  const outer: string[] = [];
+  for (const [dim, values] of Object.entries(f ?? {}) as [Dimension, string[]][]) {
+    if (!values) continue;
+    if (isCode(dim)) {
+      const codes = values.map((v) => codeOf(dim, v)).filter((c): c is number => c !== undefined);
+      inner.push(codes.length ? `f.c_${dim} IN (${codes.join(', ')})` : 'false');
+    } else outer.push(values.length ? `${dimExpr(dim)} IN (${values.map(lit).join(', ')})` : 'false');
+  }
+  return { inner, outer };
+}
+
+/**
+ * An aggregate: rows (k0.., b, flows, value), b NULL on the per-group totals when a step is
+ * given; coded keys come back as codes. The inner query groups the narrow rows by code columns,
+ * endpoint ids, port and bucket; the outer one joins endpoints and regroups. The p95 needs the
+ * raw latencies, so it keeps them instead of pre-grouping.
+ */
+export function aggregateSql(spec: AggregateSpec, codeOf: CodeOf): string {
+  const pl = plan([...spec.groupBy, ...(Object.keys(spec.where ?? {}) as Dimension[])]);
+  const cols = [...pl.cols].map((c) => `f.${c}`);
+  // Bucket index in the inner query (cheap integer division); start in ms in the outer one.
+  const bucket = spec.step ? `f.secs // ${int(spec.step)}` : undefined;
+  const fc = filterConds(spec.where, codeOf);
+  const conds = [...flowConds(spec, true), ...fc.inner];
+  const keys = spec.groupBy.map((d, i) => `${dimExpr(d)} AS k${i}`);
+  const keyRefs = spec.groupBy.map((_, i) => `k${i}`);
+  const sets = bucket
+    ? `GROUPING SETS ((${[...keyRefs, 'b'].join(', ')}), (${keyRefs.join(', ')}))`
+    : keyRefs.join(', ');
+  const groupBy = bucket || keyRefs.length ? ` GROUP BY ${sets}` : '';
+  const outerWhere = where(fc.outer);
+  const joins = [...pl.joins].join(' ');
+  if (spec.measure === 'latency_p95_ms') {
+    const inner = `SELECT ${[...cols, bucket ? `${bucket} AS b` : undefined, 'f.flags', 'f.lat'].filter(Boolean).join(', ')} FROM flows f${where(conds)}`;
+    const value = `quantile_cont(g.lat, 0.95) FILTER (WHERE (g.flags & ${F_LATENCY}) <> 0) / 1e6`;
+    return `SELECT ${[...keys, bucket ? `g.b::BIGINT * ${int(spec.step! * 1000)} AS b` : 'NULL AS b', 'count(*) AS flows', `${value} AS value`].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
+  }
+  const latSum = `sum(CASE WHEN (f.flags & ${F_LATENCY}) <> 0 THEN f.lat ELSE 0 END) AS ls, count(*) FILTER (WHERE (f.flags & ${F_LATENCY}) <> 0) AS lc`;
+  const innerCols = [
+    ...cols,
+    bucket ? `${bucket} AS b` : undefined,
+    'count(*) AS c',
+    spec.measure === 'latency_mean_ms' ? latSum : undefined,
+  ].filter(Boolean);
+  const innerGroup = cols.length || bucket ? ' GROUP BY ALL' : '';
+  const inner = `SELECT ${innerCols.join(', ')} FROM flows f${where(conds)}${innerGroup}`;
+  const value = spec.measure === 'latency_mean_ms' ? 'sum(g.ls) / nullif(sum(g.lc), 0) / 1e6' : 'sum(g.c)';
+  return `SELECT ${[...keys, bucket ? `g.b::BIGINT * ${int(spec.step! * 1000)} AS b` : 'NULL AS b', 'sum(g.c) AS flows', `${value} AS value`].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
+}
+
+/** Coded columns of a graph row, in order (after the two endpoint groups and the port). */
+export const GRAPH_CODES = [
+  'protocol',
+  'verdict',
+  'drop_reason',
+  'l7_protocol',
+  'http_status',
+  'dns_rcode',
+  'kafka_error',
+] as const;
+
+/** Service-map rows: endpoint groups, port, then the GRAPH_CODES codes, flows, first/last ms. */
+export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
+  const fc = filterConds(spec.where, codeOf);
+  const pl = plan(Object.keys(spec.where ?? {}) as Dimension[]);
+  const codeCols = GRAPH_CODES.map((c) => `f.c_${c}`);
+  const extra = [...pl.cols]
+    .filter((c) => c.startsWith('c_') && !GRAPH_CODES.includes(c.slice(2) as never))
+    .map((c) => `f.${c}`);
+  const name = spec.level === 'pod' ? 'pod' : 'workload';
+  const ep = (a: string): string[] => [
+    `coalesce(${a}.kind, 'unknown')`,
+    `coalesce(${a}.namespace, '')`,
+    `coalesce(${a}.${name}, '')`,
+    `coalesce(${a}.pod, '')`,
+    `coalesce(${a}.label, '')`,
+  ];
+  const inner =
+    `SELECT f.src, f.dst, f.dport, ${[...codeCols, ...extra].join(', ')}, count(*) AS c, min(f.secs) AS t0, max(f.secs) AS t1 ` +
+    `FROM flows f${where([...flowConds(spec, true), ...fc.inner])} GROUP BY ALL`;
+  const cols = [...ep('s'), ...ep('d'), 'g.dport', ...GRAPH_CODES.map((c) => `g.c_${c}`)];
+  // First/last are whole seconds (enough for edge rates), in ms.
+  return `SELECT ${cols.map((c, i) => `${c} AS x${i}`).join(', ')}, sum(g.c) AS flows, min(g.t0)::BIGINT * 1000 AS t0, max(g.t1)::BIGINT * 1000 AS t1 FROM (${inner}) g ${JOIN.src} ${JOIN.dst}${where(fc.outer)} GROUP BY ALL`;
+}
+
+/** Columns of a graph row before `flows, t0, t1` (5 per endpoint, then 8). */
+export const GRAPH_EP_COLS = 5;

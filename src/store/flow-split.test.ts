@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowEvent } from '../flow/types.js';
+import { RingStore } from './ring-store.js';
+import { F_FLOW, F_FLOW_TIME, F_LATENCY, F_PORTS, F_UUID } from './flow-split.js';
+import { goldenEvents } from './testing.js';
+import { formatUuid, parseUuid } from './uuid.js';
+
+const T = '2026-11-20T08:00:00.123456789Z';
+
+/** Round-trips one event through the ring and returns it with the slot's flags. */
+function roundTrip(ev: FlowEvent): { back: FlowEvent | undefined; flags: number } {
+  const ring = new RingStore({ capacity: 4 });
+  const seq = ring.append(ev);
+  return { back: ring.get(seq), flags: ring.cols.flags[ring.slot(seq)] };
+}
+
+describe('flow split/join', () => {
+  it('round-trips every golden event exactly', () => {
+    const ring = new RingStore({ capacity: 512 });
+    const events = goldenEvents();
+    ring.appendBatch(events);
+    for (let i = 0; i < events.length; i++) expect(ring.get(i)).toStrictEqual(events[i]);
+  });
+
+  const cases: { name: string; ev: FlowEvent; flags?: number; noFlags?: number }[] = [
+    {
+      name: 'canonical flow: time, uuid, ports and latency go to columns',
+      ev: {
+        flow: {
+          time: T,
+          uuid: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+          l4: { TCP: { source_port: 1234, destination_port: 53, flags: { SYN: true } } },
+          l7: { type: 'RESPONSE', latency_ns: '4294967295', dns: { query: 'a.b.', rcode: 3 } },
+        },
+        time: T,
+      },
+      flags: F_FLOW | F_FLOW_TIME | F_UUID | F_PORTS | F_LATENCY,
+    },
+    {
+      name: 'upper-case uuid stays in the fragment',
+      ev: { flow: { time: T, uuid: '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D' } },
+      noFlags: F_UUID,
+    },
+    {
+      name: 'nil uuid stays in the fragment',
+      ev: { flow: { time: T, uuid: '00000000-0000-0000-0000-000000000000' } },
+      noFlags: F_UUID,
+    },
+    {
+      name: 'latency of 2^32 ns stays in the fragment',
+      ev: { flow: { time: T, l7: { latency_ns: '4294967296' } } },
+      noFlags: F_LATENCY,
+    },
+    { name: 'wrapper time differs from flow time', ev: { flow: { time: T }, time: '2026-11-20T08:00:01Z' } },
+    {
+      name: 'flow without time, wrapper with time',
+      ev: { flow: { verdict: 'DROPPED' }, time: T },
+      noFlags: F_FLOW_TIME,
+    },
+    {
+      name: 'pre-1970 time stays in the fragment',
+      ev: { flow: { time: '1969-12-31T23:59:59Z' } },
+      noFlags: F_FLOW_TIME,
+    },
+    {
+      name: 'only a destination port',
+      ev: { flow: { time: T, l4: { UDP: { destination_port: 53 } } } },
+      flags: F_PORTS,
+    },
+    {
+      name: 'SCTP ports',
+      ev: { flow: { time: T, l4: { SCTP: { source_port: 5, destination_port: 6, chunk_type: 'INIT' } } } },
+      flags: F_PORTS,
+    },
+    { name: 'ICMP has no ports', ev: { flow: { time: T, l4: { ICMPv4: { type: 8 } } } }, noFlags: F_PORTS },
+    {
+      name: 'lost-events record',
+      ev: { lost_events: { source: 'PERF_EVENT_RING_BUFFER', num_events_lost: '7', cpu: 1 }, time: T },
+      noFlags: F_FLOW,
+    },
+    {
+      name: 'node-status record without time',
+      ev: { node_status: { state_change: 'NODE_CONNECTED', node_names: ['a'] }, node_name: 'relay' },
+    },
+    { name: 'empty event', ev: {} },
+  ];
+  for (const c of cases) {
+    it(`round-trips: ${c.name}`, () => {
+      const { back, flags } = roundTrip(c.ev);
+      expect(back).toStrictEqual(c.ev);
+      if (c.flags !== undefined) expect(flags & c.flags).toBe(c.flags);
+      if (c.noFlags !== undefined) expect(flags & c.noFlags).toBe(0);
+    });
+  }
+
+  it('shares fragments between equal flows and keeps different ones apart', () => {
+    const ring = new RingStore({ capacity: 8 });
+    const a: FlowEvent = {
+      flow: {
+        time: T,
+        source: { ID: 1, labels: ['x'] },
+        l4: { TCP: { source_port: 1, destination_port: 2 } },
+        Summary: 's',
+      },
+    };
+    const b: FlowEvent = {
+      flow: { ...a.flow, time: '2026-11-20T08:00:01Z', l4: { TCP: { source_port: 9, destination_port: 2 } } },
+    };
+    const c: FlowEvent = { flow: { ...a.flow, source: { ID: 1, labels: ['y'] } } };
+    ring.appendBatch([a, b, c]);
+    expect(ring.cols.rest[0]).toBe(ring.cols.rest[1]);
+    expect(ring.cols.src[0]).toBe(ring.cols.src[1]);
+    expect(ring.cols.src[2]).not.toBe(ring.cols.src[0]);
+    expect([ring.get(0), ring.get(1), ring.get(2)]).toStrictEqual([a, b, c]);
+  });
+
+  it('hands out frozen shared parts', () => {
+    const ring = new RingStore({ capacity: 2 });
+    ring.append({ flow: { time: T, source: { ID: 1, labels: ['x'] } } });
+    const ev = ring.get(0)!;
+    expect(Object.isFrozen(ev.flow!.source)).toBe(true);
+    expect(() => ev.flow!.source!.labels!.push('z')).toThrow();
+  });
+});
+
+describe('uuid', () => {
+  const cases = [
+    { s: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', ok: true },
+    { s: 'ffffffff-ffff-ffff-ffff-ffffffffffff', ok: true },
+    { s: '0a1b2c3d4e5f4a6b8c7d9e0f1a2b3c4d', ok: false },
+    { s: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4g', ok: false },
+    { s: '0a1b2c3d_4e5f-4a6b-8c7d-9e0f1a2b3c4d', ok: false },
+  ];
+  for (const c of cases) {
+    it(`parseUuid(${c.s}) ${c.ok ? 'round-trips' : 'is rejected'}`, () => {
+      const b = new Uint8Array(20);
+      expect(parseUuid(c.s, b, 2)).toBe(c.ok);
+      if (c.ok) expect(formatUuid(b, 2)).toBe(c.s);
+    });
+  }
+});

@@ -1,0 +1,239 @@
+/**
+ * Splits a FlowEvent into the parts the ring and the persistent store keep, and joins them back.
+ *
+ * A flow is mostly repetition: the source and destination endpoints (labels, workloads) are the
+ * same for every flow of a pod, and the rest (IPs, ethernet, verdict, node, observation point,
+ * summary) repeats per conversation. So a flow is stored as
+ *   - per-flow scalars: time (seconds + nanos), uuid (16 bytes), source/destination ports,
+ *     L7 latency, flag bits;
+ *   - four interned fragments: source endpoint, destination endpoint, L7 record (without
+ *     latency) and the rest of the event (without everything above).
+ *
+ * Serialising fragments to find them is too slow for the ingest path (JSON.stringify of a flow
+ * costs about 10 µs on these machines), so fragments are found by a short key plus a structural
+ * comparison (`*Matches`), and serialised (`*Json`) only when new.
+ *
+ * Invariant: `joinEvent` of a split event deep-equals it, for every event `decodeEvent`
+ * produces (canonical shape, zero values absent). What does not fit a scalar column (a
+ * non-canonical uuid, a pre-1970 time, a latency of 2^32 ns or more) stays in its fragment.
+ */
+import type { FlowEvent, Flow, Layer4, Layer7 } from '../flow/types.js';
+import { formatUuid, parseUuid } from './uuid.js';
+import { formatTimeCached, parseTimeInto, type TimeKey } from './time-key.js';
+
+/** The time column holds `flow.time`. */
+export const F_FLOW_TIME = 1;
+/** The wrapper's `time` equals the time column and is not in the rest fragment. */
+export const F_EVENT_TIME = 2;
+/** `flow.uuid` is the uuid column. */
+export const F_UUID = 4;
+/** `flow.l7.latency_ns` is the latency column. */
+export const F_LATENCY = 8;
+/** The event carries a flow (otherwise it is a lost-event/node-status record kept whole). */
+export const F_FLOW = 16;
+/** The ports of l4's TCP/UDP/SCTP member are the port columns. */
+export const F_PORTS = 32;
+
+type PortKey = 'TCP' | 'UDP' | 'SCTP';
+const PORT_KEYS: readonly PortKey[] = ['TCP', 'UDP', 'SCTP'];
+const U32 = 0x1_0000_0000;
+const DIGITS = /^[1-9]\d{0,9}$/;
+
+/** Per-flow scalars of a split event (reused: one per writer). */
+export interface SplitParts {
+  secs: number;
+  nanos: number;
+  flags: number;
+  readonly uuid: Uint8Array;
+  sport: number;
+  dport: number;
+  latency: number;
+  portKey: PortKey | undefined;
+}
+
+/** Creates a scratch SplitParts. */
+export function newSplitParts(): SplitParts {
+  return {
+    secs: 0,
+    nanos: 0,
+    flags: 0,
+    uuid: new Uint8Array(16),
+    sport: 0,
+    dport: 0,
+    latency: 0,
+    portKey: undefined,
+  };
+}
+
+const tk: TimeKey = { secs: 0, nanos: 0 };
+
+function setTime(out: SplitParts, s: string | undefined): boolean {
+  if (!s || !parseTimeInto(s, tk) || tk.secs < 0 || tk.secs >= U32) return false;
+  out.secs = tk.secs;
+  out.nanos = tk.nanos;
+  return true;
+}
+
+function validPort(p: number | undefined): boolean {
+  return p === undefined || (Number.isInteger(p) && p > 0 && p < 65536);
+}
+
+/** Fills the scalar columns and flags of `ev` into `out`. */
+export function splitScalars(ev: FlowEvent, out: SplitParts): void {
+  out.secs = out.nanos = out.sport = out.dport = out.latency = 0;
+  out.portKey = undefined;
+  const f = ev.flow;
+  if (!f) {
+    out.flags = setTime(out, ev.time) ? F_EVENT_TIME : 0;
+    return;
+  }
+  let flags = F_FLOW;
+  if (setTime(out, f.time)) {
+    flags |= F_FLOW_TIME;
+    if (ev.time === f.time) flags |= F_EVENT_TIME;
+  } else if (setTime(out, ev.time)) flags |= F_EVENT_TIME;
+  if (f.uuid !== undefined && parseUuid(f.uuid, out.uuid)) flags |= F_UUID;
+  const lat = f.l7?.latency_ns;
+  if (typeof lat === 'string' && DIGITS.test(lat) && +lat < U32) {
+    flags |= F_LATENCY;
+    out.latency = +lat;
+  }
+  const l4 = f.l4;
+  if (l4) {
+    let key: PortKey | undefined;
+    let many = false;
+    for (const k of PORT_KEYS) {
+      if (l4[k] !== undefined) {
+        many = key !== undefined;
+        key = k;
+      }
+    }
+    const p = key && !many ? l4[key]! : undefined;
+    if (
+      p &&
+      (p.source_port || p.destination_port) &&
+      validPort(p.source_port) &&
+      validPort(p.destination_port)
+    ) {
+      flags |= F_PORTS;
+      out.portKey = key;
+      out.sport = p.source_port ?? 0;
+      out.dport = p.destination_port ?? 0;
+    }
+  }
+  out.flags = flags;
+}
+
+/**
+ * Structural equality of a live value and a parsed fragment value: keys whose live value is
+ * undefined count as absent (as in JSON), and `skip` keys of the top level are ignored.
+ */
+export function sameValue(a: unknown, b: unknown, skip?: ReadonlySet<string>): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in ao) {
+    const v = ao[k];
+    if (v === undefined || skip?.has(k)) continue;
+    n++;
+    if (!sameValue(v, bo[k])) return false;
+  }
+  let m = 0;
+  for (const k in bo) if (!skip?.has(k)) m++;
+  return n === m;
+}
+
+/** JSON of the L7 fragment of `l7`. */
+export function l7Json(l7: Layer7, p: SplitParts): string {
+  return JSON.stringify(p.flags & F_LATENCY ? { ...l7, latency_ns: undefined } : l7);
+}
+
+/** JSON of the rest fragment of `ev`. */
+export function restJson(ev: FlowEvent, p: SplitParts): string {
+  const flags = p.flags;
+  const time = flags & F_EVENT_TIME ? undefined : ev.time;
+  const f = ev.flow;
+  if (!(flags & F_FLOW) || !f) return JSON.stringify({ ...ev, time });
+  let l4 = f.l4;
+  if (flags & F_PORTS && l4)
+    l4 = { ...l4, [p.portKey!]: { ...l4[p.portKey!], source_port: undefined, destination_port: undefined } };
+  const flow: Flow = {
+    ...f,
+    time: flags & F_FLOW_TIME ? undefined : f.time,
+    uuid: flags & F_UUID ? undefined : f.uuid,
+    source: undefined,
+    destination: undefined,
+    l7: undefined,
+    l4,
+  };
+  return JSON.stringify({ ...ev, time, flow });
+}
+
+/** The parsed fragments of one stored flow. */
+export interface JoinFragments {
+  rest: FlowEvent;
+  src: Flow['source'];
+  dst: Flow['destination'];
+  l7: Layer7 | undefined;
+}
+
+/**
+ * Rebuilds an event from its parts. Fragment objects are shared (frozen); only the wrapper, the
+ * flow, and the l4/l7 members that receive columns are new.
+ */
+export function joinEvent(
+  frags: JoinFragments,
+  secs: number,
+  nanos: number,
+  flags: number,
+  uuid: Uint8Array,
+  uuidOffset: number,
+  sport: number,
+  dport: number,
+  latency: number,
+): FlowEvent {
+  const rest = frags.rest;
+  const time = flags & (F_FLOW_TIME | F_EVENT_TIME) ? formatTimeCached(secs, nanos) : undefined;
+  if (!(flags & F_FLOW)) return flags & F_EVENT_TIME ? { ...rest, time } : { ...rest };
+  const rf = rest.flow!;
+  const flow: Flow = { ...rf };
+  if (flags & F_FLOW_TIME) flow.time = time;
+  if (flags & F_UUID) flow.uuid = formatUuid(uuid, uuidOffset);
+  if (frags.src) flow.source = frags.src;
+  if (frags.dst) flow.destination = frags.dst;
+  if (frags.l7) flow.l7 = flags & F_LATENCY ? { ...frags.l7, latency_ns: String(latency) } : frags.l7;
+  if (flags & F_PORTS && rf.l4) flow.l4 = joinPorts(rf.l4, sport, dport);
+  const ev: FlowEvent = { ...rest, flow };
+  if (flags & F_EVENT_TIME) ev.time = time;
+  return ev;
+}
+
+function joinPorts(l4: Layer4, sport: number, dport: number): Layer4 {
+  for (const k of PORT_KEYS) {
+    const p = l4[k];
+    if (p !== undefined) {
+      const np: { source_port?: number; destination_port?: number } = { ...p };
+      if (sport) np.source_port = sport;
+      if (dport) np.destination_port = dport;
+      return { ...l4, [k]: np };
+    }
+  }
+  return l4;
+}
+
+/** Freezes an object graph (fragments are shared between many joined events). */
+export function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}
