@@ -1,0 +1,121 @@
+/**
+ * `networkobservability`: Retina's node-level families, derived from flows where a flow
+ * carries the fact (the /proc collector in node/ supplies the rest):
+ *
+ * - networkobservability_forward_count / _forward_bytes {direction}: forwarded datapath events
+ *   (one per flow event; bytes when the flow carries its size, see bytes.ts);
+ * - networkobservability_drop_count / _drop_bytes {reason, direction}: dropped datapath events,
+ *   `reason` = Hubble drop reason name;
+ * - networkobservability_tcp_flag_counters {direction, flag}: forwarded TCP events by flag
+ *   (`syn`, `synack`, `fin`, `rst`, lower case as the ACNS Clusters dashboard queries them);
+ * - networkobservability_dns_request_count {query_type, query} and
+ *   networkobservability_dns_response_count {return_code, query_type, query, response, num_response}:
+ *   DNS records, with the (older) labels the ACNS DNS dashboard uses.
+ *
+ * The forward/drop families are gauges holding running totals, as Retina registers them.
+ */
+import type { Flow } from '../../../flow/index.js';
+import { EVENT, directionLower, dropReasonName, retinaRcode } from '../../flow-fields.js';
+import type { Family, LabelFill } from '../../store/family.js';
+import type { MetricPlugin } from '../../types.js';
+import { foldQuery, foldValue } from '../common.js';
+import { flowBytes } from './bytes.js';
+
+const fillDirection: LabelFill<void> = (out, flow) => {
+  out[0] = directionLower(flow);
+};
+const fillDrop: LabelFill<void> = (out, flow) => {
+  out[0] = dropReasonName(flow);
+  out[1] = directionLower(flow);
+};
+const fillFlag: LabelFill<string> = (out, flow, _level, flag) => {
+  out[0] = directionLower(flow);
+  out[1] = flag;
+};
+const fillDnsRequest: LabelFill<void> = (out, flow, level) => {
+  const d = flow.l7!.dns!;
+  out[0] = d.qtypes?.join(',') ?? '';
+  out[1] = foldQuery(d.query ?? '', level);
+};
+const fillDnsResponse: LabelFill<void> = (out, flow, level) => {
+  const d = flow.l7!.dns!;
+  out[0] = retinaRcode(d.rcode);
+  out[1] = d.qtypes?.join(',') ?? '';
+  out[2] = foldQuery(d.query ?? '', level);
+  out[3] = foldValue(d.ips?.join(',') ?? '', level, 0);
+  out[4] = String(d.ips?.length ?? 0);
+};
+
+function add(fam: Family, k2: string | number, fill: LabelFill<void>, flow: Flow, v: number): void {
+  const s = fam.atKey('', k2, fill, flow, undefined);
+  if (s === undefined) return;
+  s.value += v;
+  if (fam.exemplars) fam.exemplar(s, flow, v);
+}
+
+/** The `networkobservability` handler plugin. */
+export const networkObservabilityPlugin: MetricPlugin = {
+  name: 'networkobservability',
+  help: 'Retina node-level networkobservability_{forward,drop}_{count,bytes}, _tcp_flag_counters, _dns_{request,response}_count from flows',
+  options: {},
+  contextOptions: false,
+  create(h) {
+    const g = (name: string, help: string, labels: string[]) =>
+      h.family({ name, help, type: 'gauge', labels });
+    const fwdCount = g('networkobservability_forward_count', 'Total forwarded packets', ['direction']);
+    const fwdBytes = g('networkobservability_forward_bytes', 'Total forwarded bytes', ['direction']);
+    const dropCount = g('networkobservability_drop_count', 'Total dropped packets', ['reason', 'direction']);
+    const dropBytes = g('networkobservability_drop_bytes', 'Total dropped bytes', ['reason', 'direction']);
+    const flags = g('networkobservability_tcp_flag_counters', 'TCP packets by flag', ['direction', 'flag']);
+    const dnsReq = h.family({
+      name: 'networkobservability_dns_request_count',
+      help: 'DNS requests by query',
+      type: 'counter',
+      labels: ['query_type', 'query'],
+      degradable: true,
+    });
+    const dnsResp = h.family({
+      name: 'networkobservability_dns_response_count',
+      help: 'DNS responses by query',
+      type: 'counter',
+      labels: ['return_code', 'query_type', 'query', 'response', 'num_response'],
+      degradable: true,
+    });
+    const FLAGS = ['syn', 'synack', 'fin', 'rst'];
+    const flag = (flow: Flow, dir: number, f: number) => {
+      const s = flags.atKey('', dir * 4 + f, fillFlag, flow, FLAGS[f]!);
+      if (s !== undefined) s.value += 1;
+    };
+    return {
+      observe(flow, facts) {
+        if (facts.eventType === EVENT.L7) {
+          const dns = facts.l7?.dns;
+          if (dns === undefined || facts.dropped) return;
+          const qt = dns.qtypes?.join(',') ?? '';
+          if (facts.reply === 1) {
+            const ips = dns.ips;
+            const k2 = `${dns.rcode ?? 0}\u0001${qt}\u0001${dns.query ?? ''}\u0001${ips?.join(',') ?? ''}`;
+            add(dnsResp, k2, fillDnsResponse, flow, 1);
+          } else add(dnsReq, `${qt}\u0001${dns.query ?? ''}`, fillDnsRequest, flow, 1);
+          return;
+        }
+        const dir = facts.direction;
+        if (facts.dropped) {
+          const k2 = `${dropReasonName(flow)}\u0001${dir}`;
+          add(dropCount, k2, fillDrop, flow, 1);
+          const bytes = flow.extensions === undefined ? 0 : flowBytes(flow);
+          add(dropBytes, k2, fillDrop, flow, bytes);
+          return;
+        }
+        if (!facts.forwarded) return;
+        add(fwdCount, dir, fillDirection, flow, 1);
+        add(fwdBytes, dir, fillDirection, flow, flow.extensions === undefined ? 0 : flowBytes(flow));
+        const tf = facts.l4?.TCP?.flags;
+        if (tf === undefined) return;
+        if (tf.SYN === true) flag(flow, dir, tf.ACK === true ? 1 : 0);
+        if (tf.FIN === true) flag(flow, dir, 2);
+        if (tf.RST === true) flag(flow, dir, 3);
+      },
+    };
+  },
+};
