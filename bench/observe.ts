@@ -16,7 +16,12 @@ if (!existsSync(file)) {
 const lines = Number(readFileSync(file).reduce((n: number, b: number) => (b === 10 ? n + 1 : n), 0));
 
 const queries: { name: string; args: string[]; hubble: number; factor: number }[] = [
-  { name: 'filtered: --all --verdict DROPPED --namespace shop -o json', args: ['--all', '--verdict', 'DROPPED', '--namespace', 'shop', '-o', 'json'], hubble: 42_000, factor: 10 },
+  {
+    name: 'filtered: --all --verdict DROPPED --namespace shop -o json',
+    args: ['--all', '--verdict', 'DROPPED', '--namespace', 'shop', '-o', 'json'],
+    hubble: 42_000,
+    factor: 10,
+  },
   { name: 'full dump: --all -o json', args: ['--all', '-o', 'json'], hubble: 17_600, factor: 5 },
   { name: 'full dump: --all -o compact', args: ['--all', '-o', 'compact'], hubble: 0, factor: 0 },
   { name: 'last 20 (default), no filter', args: [], hubble: 0, factor: 0 },
@@ -34,13 +39,19 @@ function peakKiB(pid: number): number {
 for (const q of queries) {
   const out = openSync('/dev/null', 'w');
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['bin/flowlens', 'observe', '--input-file', file, ...q.args], { stdio: ['ignore', out, 'inherit'] });
+  const child = spawn(process.execPath, ['bin/flowlens', 'observe', '--input-file', file, ...q.args], {
+    stdio: ['ignore', out, 'inherit'],
+  });
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, peakKiB(child.pid!))), 20);
   const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
   clearInterval(timer);
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   const rate = lines / s;
-  const target = q.hubble ? ` (target ${(q.hubble * q.factor).toLocaleString('en-US')}/s = ${q.factor}x hubble)` : '';
-  console.log(`${q.name.padEnd(60)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} flows/s${target}, ${s.toFixed(2)} s, peak ${(peak / 1024).toFixed(0)} MiB, exit ${code}`);
+  const target = q.hubble
+    ? ` (target ${(q.hubble * q.factor).toLocaleString('en-US')}/s = ${q.factor}x hubble)`
+    : '';
+  console.log(
+    `${q.name.padEnd(60)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} flows/s${target}, ${s.toFixed(2)} s, peak ${(peak / 1024).toFixed(0)} MiB, exit ${code}`,
+  );
 }

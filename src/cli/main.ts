@@ -23,7 +23,8 @@ export async function buildProgram(only?: string): Promise<Command> {
     if (names.has(c.name)) throw new Error(`duplicate command ${c.name}`);
     names.add(c.name);
   }
-  const selected = only !== undefined && names.has(only) ? builtinCommands.filter((c) => c.name === only) : builtinCommands;
+  const selected =
+    only !== undefined && names.has(only) ? builtinCommands.filter((c) => c.name === only) : builtinCommands;
   const loaded = await Promise.all(selected.map((c) => c.load()));
   for (const cmd of loaded) cmd.register(program);
   return program;

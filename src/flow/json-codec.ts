@@ -258,7 +258,6 @@ function decodeEnum(v: unknown, ec: EnumCodec, path: string): string | number {
   return ec.byNumber.get(n) ?? n;
 }
 
-
 function decodeMessageInto(
   codec: MessageCodec,
   value: unknown,

@@ -176,22 +176,40 @@ describe('readFlowLog keepRaw', () => {
   const cases: { name: string; line: string; want: boolean }[] = [
     { name: 'a canonical golden line', line: goldenLines[0], want: true },
     { name: 'keys out of order', line: '{"time":"2024-05-01T12:00:00Z","flow":{"uuid":"a"}}', want: false },
-    { name: 'a default value present', line: '{"flow":{"uuid":"a","verdict":"VERDICT_UNKNOWN"}}', want: false },
+    {
+      name: 'a default value present',
+      line: '{"flow":{"uuid":"a","verdict":"VERDICT_UNKNOWN"}}',
+      want: false,
+    },
     { name: 'an enum as a number', line: '{"flow":{"verdict":2}}', want: false },
     { name: 'a camelCase key', line: '{"flow":{"nodeName":"n"}}', want: false },
     { name: 'whitespace outside strings', line: '{"flow": {"uuid":"a"}}', want: false },
     { name: 'spaces inside strings only', line: '{"flow":{"Summary":"TCP Flags: ACK, PSH"}}', want: true },
     { name: 'an HTML character Go escapes', line: '{"flow":{"Summary":"a<b"}}', want: false },
     { name: 'an escape', line: '{"flow":{"Summary":"a\\u0041"}}', want: false },
-    { name: 'a field v0.12.3 does not write', line: '{"flow":{"uuid":"a","emitter":{"name":"Hubble"}}}', want: false },
-    { name: 'a legacy-unnamed drop reason', line: '{"flow":{"drop_reason_desc":"UNENCRYPTED_TRAFFIC"}}', want: false },
-    { name: 'a non-canonical timestamp', line: '{"flow":{"time":"2024-05-01T12:00:00.500000Z"}}', want: false },
+    {
+      name: 'a field v0.12.3 does not write',
+      line: '{"flow":{"uuid":"a","emitter":{"name":"Hubble"}}}',
+      want: false,
+    },
+    {
+      name: 'a legacy-unnamed drop reason',
+      line: '{"flow":{"drop_reason_desc":"UNENCRYPTED_TRAFFIC"}}',
+      want: false,
+    },
+    {
+      name: 'a non-canonical timestamp',
+      line: '{"flow":{"time":"2024-05-01T12:00:00.500000Z"}}',
+      want: false,
+    },
     { name: 'an unknown field', line: '{"flow":{"uuid":"a","zzz":1}}', want: false },
     { name: 'a bare flow', line: '{"time":"2024-05-01T12:00:00Z","verdict":"DROPPED"}', want: false },
   ];
   for (const c of cases) {
     it(`${c.want ? 'keeps' : 'does not keep'} ${c.name}`, async () => {
-      const { events } = await readAll([file(`raw-${c.name.replace(/\W/g, '_')}.jsonl`, c.line + '\n')], { keepRaw: true });
+      const { events } = await readAll([file(`raw-${c.name.replace(/\W/g, '_')}.jsonl`, c.line + '\n')], {
+        keepRaw: true,
+      });
       expect(events).toHaveLength(1);
       expect(rawJson(events[0])).toBe(c.want ? c.line : undefined);
       // Whenever a line is kept, it must equal the re-encoding.
@@ -212,7 +230,9 @@ describe('readFlowLog keepRaw', () => {
     // Re-indent every golden line (spaces after every token) and also add single spaces.
     const spaced = goldenLines.map((l) => JSON.stringify(JSON.parse(l), null, 1).replace(/\n/g, ' '));
     const colon = goldenLines.map((l) => l.replace('"flow":', '"flow": '));
-    const { events } = await readAll([file('spaced.jsonl', [...spaced, ...colon].join('\n') + '\n')], { keepRaw: true });
+    const { events } = await readAll([file('spaced.jsonl', [...spaced, ...colon].join('\n') + '\n')], {
+      keepRaw: true,
+    });
     expect(events).toHaveLength(600);
     expect(events.filter((e) => rawJson(e) !== undefined)).toEqual([]);
   });

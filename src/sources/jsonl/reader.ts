@@ -9,7 +9,13 @@ import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { decodeEvent, isCanonicalJsonText, setRawJson, type DecodeContext, type FlowEvent } from '../../flow/index.js';
+import {
+  decodeEvent,
+  isCanonicalJsonText,
+  setRawJson,
+  type DecodeContext,
+  type FlowEvent,
+} from '../../flow/index.js';
 import { timeMillis } from '../../flow/time.js';
 import { DEFAULT_MAX_LINE_BYTES, splitLines, type LineItem } from './line-splitter.js';
 
