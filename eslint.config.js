@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'src/gen/**', 'node_modules/**', 'web-dist/**', 'bench/out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'src/gen/**',
+      'node_modules/**',
+      'web-dist/**',
+      'bench/out/**',
+      'test/browser/scratch-*',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,38 +1,70 @@
-import { NavLink, Route, Routes, Navigate } from 'react-router-dom';
+/**
+ * The shell: navigation, the honesty bar (connection, store span, lost flows, nodes), the token
+ * prompt, and the routes. Every route is stable; state lives in the URL.
+ */
+import { lazy, Suspense } from 'react';
+import { NavLink, Navigate, Route, Routes, useParams } from 'react-router-dom';
+import { StatusBar } from './components/StatusBar';
+import { TokenPrompt } from './components/TokenPrompt';
+import { dashboardById, DASHBOARDS } from './model/dashboards';
+import { DashboardPage } from './pages/DashboardPage';
+import { DiagnosisPage } from './pages/DiagnosisPage';
+
+// The map (Cytoscape) and the flows explorer load on demand: dashboards start faster.
+const ServiceMapPage = lazy(() =>
+  import('./pages/ServiceMapPage').then((m) => ({ default: m.ServiceMapPage })),
+);
+const FlowsPage = lazy(() => import('./pages/FlowsPage').then((m) => ({ default: m.FlowsPage })));
+import { useConnectionMonitor } from './state/connection-monitor';
 
 /** Stable routes of the UI (the browser suite visits every one). */
 export const ROUTES = [
-  { path: '/dashboards/clusters', title: 'Clusters' },
-  { path: '/dashboards/dns-cluster', title: 'DNS (Cluster)' },
-  { path: '/dashboards/dns-workload', title: 'DNS (Workload)' },
-  { path: '/dashboards/drops-workload', title: 'Drops (Workload)' },
-  { path: '/dashboards/pod-flows-namespace', title: 'Pod Flows (Namespace)' },
-  { path: '/dashboards/pod-flows-workload', title: 'Pod Flows (Workload)' },
-  { path: '/dashboards/l7-namespace', title: 'L7 Flows (Namespace)' },
-  { path: '/dashboards/l7-workload', title: 'L7 Flows (Workload)' },
+  ...DASHBOARDS.map((d) => ({ path: d.path, title: d.title })),
   { path: '/service-map', title: 'Service map' },
   { path: '/flows', title: 'Flows' },
   { path: '/diagnosis', title: 'Diagnosis' },
 ] as const;
 
+function DashboardRoute() {
+  const { id = '' } = useParams();
+  const def = dashboardById(id);
+  if (!def) return <div className="panel-msg">No dashboard “{id}”.</div>;
+  return <DashboardPage key={def.id} def={def} />;
+}
+
 export function App() {
+  useConnectionMonitor();
   return (
     <div className="app">
-      <nav>
-        {ROUTES.map((r) => (
-          <NavLink key={r.path} to={r.path}>
-            {r.title}
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">flowlens</div>
+        <div className="nav-group">Dashboards</div>
+        {DASHBOARDS.map((d) => (
+          <NavLink key={d.path} to={d.path}>
+            {d.title}
           </NavLink>
         ))}
+        <div className="nav-group">Explore</div>
+        <NavLink to="/service-map">Service map</NavLink>
+        <NavLink to="/flows">Flows</NavLink>
+        <NavLink to="/diagnosis">Diagnosis</NavLink>
       </nav>
-      <main>
-        <Routes>
-          <Route path="/" element={<Navigate to="/dashboards/clusters" replace />} />
-          {ROUTES.map((r) => (
-            <Route key={r.path} path={r.path} element={<h1>{r.title}</h1>} />
-          ))}
-        </Routes>
-      </main>
+      <div className="content">
+        <StatusBar />
+        <main>
+          <Suspense fallback={<div className="panel-msg">Loading…</div>}>
+            <Routes>
+              <Route path="/" element={<Navigate to="/dashboards/clusters" replace />} />
+              <Route path="/dashboards/:id" element={<DashboardRoute />} />
+              <Route path="/service-map" element={<ServiceMapPage />} />
+              <Route path="/flows" element={<FlowsPage />} />
+              <Route path="/diagnosis" element={<DiagnosisPage />} />
+              <Route path="*" element={<div className="panel-msg">Not found.</div>} />
+            </Routes>
+          </Suspense>
+        </main>
+      </div>
+      <TokenPrompt />
     </div>
   );
 }
