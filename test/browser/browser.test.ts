@@ -103,6 +103,7 @@ const VISITS: Record<string, string[]> = {
     '&var-namespace=pets&var-workload=mongodb',
     '&var-namespace=ecommerce&var-workload=kafka',
     '&var-namespace=microservices&var-workload=backend',
+    '&var-namespace=default&var-workload=kapinger-bad',
   ],
   'l7-namespace': ['', '&var-namespace=ecommerce'],
   'l7-workload': [

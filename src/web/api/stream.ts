@@ -28,6 +28,8 @@ export function openFlowStream(opts: StreamOptions, h: StreamHandlers): () => vo
   const ctl = new AbortController();
   let attempt = 0;
   let lastTime: string | undefined;
+  // uuids seen at lastTime: a resumed stream starts at that time and repeats them.
+  let atLast = new Set<string>();
 
   const connectOnce = async (): Promise<'retry' | 'stop'> => {
     h.onState?.('connecting');
@@ -86,10 +88,14 @@ export function openFlowStream(opts: StreamOptions, h: StreamHandlers): () => vo
             h.onStatus?.(JSON.parse(ev.data) as StatusResponse);
           }
         }
-        if (batch.length) {
-          const t = batch[batch.length - 1].flow?.time ?? batch[batch.length - 1].time;
+        const fresh = dedupeResumed(batch, lastTime, atLast);
+        if (fresh.length) {
+          const t = fresh[fresh.length - 1].flow?.time ?? fresh[fresh.length - 1].time;
+          if (t && t !== lastTime) atLast = new Set();
           if (t) lastTime = t;
-          h.onFlows(batch);
+          for (const ev of fresh)
+            if ((ev.flow?.time ?? ev.time) === lastTime && ev.flow?.uuid) atLast.add(ev.flow.uuid);
+          h.onFlows(fresh);
         }
       }
     } catch (e) {
@@ -108,4 +114,26 @@ export function openFlowStream(opts: StreamOptions, h: StreamHandlers): () => vo
     }
   })();
   return () => ctl.abort();
+}
+
+/**
+ * Drops events a resumed stream repeats: older than the last time seen, or at that time with a
+ * uuid already delivered. RFC 3339 times of one server compare as strings only when their
+ * formats agree, so the comparison is numeric (nanoseconds beyond ms are kept by the uuid set).
+ */
+export function dedupeResumed(
+  batch: FlowEvent[],
+  lastTime: string | undefined,
+  seenAtLast: ReadonlySet<string>,
+): FlowEvent[] {
+  if (!lastTime) return batch;
+  const last = Date.parse(lastTime);
+  return batch.filter((ev) => {
+    const t = ev.flow?.time ?? ev.time;
+    if (!t) return true;
+    const ms = Date.parse(t);
+    if (ms < last) return false;
+    if (t === lastTime && ev.flow?.uuid && seenAtLast.has(ev.flow.uuid)) return false;
+    return true;
+  });
 }

@@ -71,9 +71,9 @@ function ipsReturned(id: string): PanelDef {
     title: 'DNS Response IPs Returned',
     kind: 'timeseries',
     unit: 'resp/s',
-    note: 'The aggregate API has no "number of IPs" dimension: counted from the newest 2,000 DNS flows of the range.',
+    note: 'The aggregate API has no "number of IPs" dimension: counted from the newest 500 DNS flows of the range.',
     span: 6,
-    queries: [{ kind: 'flows', filter: DNS, limit: 2000 }],
+    queries: [{ kind: 'flows', filter: DNS, limit: 500 }],
     compute: (res, ctx) => {
       const sample = res[0] as FlowsResponse;
       const oldest = sample.truncated ? sampleSpan(sample.flows ?? [])?.[0] : undefined;
@@ -142,10 +142,10 @@ function responseTable(id: string, workload: boolean): PanelDef {
     title: 'DNS Response Table',
     kind: 'table',
     span: 12,
-    note: 'Returned IPs come from the newest 2,000 DNS flows of the range.',
+    note: 'Returned IPs come from the newest 500 DNS flows of the range.',
     queries: [
       aggQuery(['dns_query', 'dns_qtype', 'dns_rcode'], { filter: DNS, series: false, k: 300 }),
-      { kind: 'flows', filter: DNS, limit: 2000 },
+      { kind: 'flows', filter: DNS, limit: 500 },
     ],
     compute: (res, ctx) => {
       const ips = new Map<string, Set<string>>();

@@ -21,8 +21,8 @@ function traceType(id: string, title: string, side: 'source' | 'destination'): P
     kind: 'timeseries',
     unit: 'flows/s',
     span: 6,
-    note: 'The aggregate API has no event-type dimension: counted from the newest 1,000 flows of the range.',
-    queries: [{ kind: 'flows', side, limit: 1000 }],
+    note: 'The aggregate API has no event-type dimension: counted from the newest 500 flows of the range.',
+    queries: [{ kind: 'flows', side, limit: 500 }],
     compute: (res, ctx) => {
       const sample = res[0] as FlowsResponse;
       const oldest = sample.truncated ? sampleSpan(sample.flows ?? [])?.[0] : undefined;
