@@ -2,8 +2,9 @@
  * The engine on hand-made flows: merge and worker-clone equivalence, windows, rules' small-sample
  * behaviour, search-path noise, chains and the report schema.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FlowEvent } from '../flow/index.js';
+import { decodeEvent, type FlowEvent } from '../flow/index.js';
 import { loadScenario, simulate } from '../sim/index.js';
 import {
   DiagnosisAccumulator,
@@ -343,5 +344,48 @@ describe('rule registry', () => {
     expect(() => reg.register(builtinRules[0])).toThrow(RuleRegistryError);
     expect(() => reg.only(['nope'])).toThrow(/unknown diagnosis rule "nope"/);
     expect(reg.only(['dns']).names()).toEqual(['dns']);
+  });
+});
+
+describe('a short capture split by a bucket boundary (the lab run that failed CI)', () => {
+  // The DNS flows of a real lab capture (test/lab): two seconds straddling a 10 s bucket edge.
+  // The first bucket holds 2 of the 12 SERVFAIL answers next to 15 REFUSED lookups, the second the
+  // other 10. The rise between the buckets is not significant at these counts, but SERVFAIL for
+  // 40% of the external lookups over the whole capture is a real, critical problem.
+  const lines = readFileSync(
+    new URL('../../test/fixtures/lab-dns-bucket-edge.jsonl', import.meta.url),
+    'utf8',
+  );
+  const events = lines
+    .trim()
+    .split('\n')
+    .map((l) => decodeEvent(JSON.parse(l) as unknown));
+
+  it('reports the SERVFAIL answers with a 10 s bucket', () => {
+    const edge = Date.parse('2026-11-26T09:46:30Z');
+    expect(events.some((e) => Date.parse(e.time!) < edge)).toBe(true);
+    expect(events.some((e) => Date.parse(e.time!) >= edge)).toBe(true);
+    const r = diagnose(new DiagnosisAccumulator({ bucketMs: 10_000 }).addAll(events), {
+      clock: () => edge + 2_000,
+    });
+    const titles = r.findings.filter((f) => f.kind === 'dns').map((f) => f.title);
+    expect(titles.join('\n')).toMatch(/upstream resolution failing \(SERVFAIL\)/);
+  });
+
+  it('still ignores a small SERVFAIL blip over a low steady failure rate', () => {
+    const ev: FlowEvent[] = [];
+    // an hour of lookups with 1% SERVFAIL, then a bucket with 3 of 60 failing
+    for (let s = 0; s < 3600; s += 10)
+      for (let i = 0; i < 10; i++)
+        ev.push(
+          ...dnsLookup(
+            T0 + s * 1000 + i,
+            'shop/web-0',
+            `api${i}.example.com.`,
+            s % 100 === 0 && i === 0 ? 2 : 0,
+          ),
+        );
+    const r = diagnose(new DiagnosisAccumulator({ bucketMs: 10_000 }).addAll(ev), { clock });
+    expect(r.findings.filter((f) => f.kind === 'dns')).toEqual([]);
   });
 });

@@ -179,8 +179,21 @@ function severityFor(ctx: RuleContext, a: RateAnalysis): Severity | undefined {
     a.baselineRatio !== undefined &&
     a.baselineRatio > 0 &&
     !(a.test.pValue < 1e-4 && a.ratio >= 2 * a.baselineRatio)
-  )
-    s = undefined;
+  ) {
+    // Not a significant rise over the baseline: judge the period and its baseline together.
+    // A failure share that is high throughout (chronic, or a window too short for a real
+    // baseline, like a few seconds of capture split by a bucket boundary) is still a finding;
+    // a small blip over a noisy baseline is not.
+    const events = a.events + (a.baselineEvents ?? 0);
+    const total = a.total + (a.baselineTotal ?? 0);
+    s = severityOf(
+      total > 0 ? events / total : 0,
+      events,
+      th.dnsMinFailures,
+      th.dnsWarnRatio,
+      th.dnsCritRatio,
+    );
+  }
   return s;
 }
 
