@@ -182,7 +182,10 @@ export class DiagnosisAccumulator {
     const client = isReply ? dst : src;
     const server = isReply ? src : dst;
     if (verdict === 'DROPPED') {
-      const reason = dropReasonName(flow);
+      let reason = dropReasonName(flow);
+      // The agent's kernel drops without a Hubble equivalent carry the kernel's reason only in
+      // the summary ("Kernel drop NO_SOCKET at tcp_v4_rcv (no Hubble equivalent)").
+      if (reason === 'UNKNOWN') reason = kernelReason(flow.Summary) ?? reason;
       if (POLICY_DROP_REASONS.has(reason)) {
         this.drops.addPolicyDrop(
           flow,
@@ -263,4 +266,12 @@ export class DiagnosisAccumulator {
     this.lastMs = Math.max(this.lastMs, o.lastMs);
     return this;
   }
+}
+
+const KERNEL_DROP = /^Kernel drop ([A-Z0-9_]+) at /;
+
+/** `kernel NO_SOCKET` from an agent's kernel-drop summary, when there is one. */
+function kernelReason(summary: string | undefined): string | undefined {
+  const m = summary === undefined ? null : KERNEL_DROP.exec(summary);
+  return m ? `kernel ${m[1]}` : undefined;
 }

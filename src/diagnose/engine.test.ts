@@ -389,3 +389,24 @@ describe('a short capture split by a bucket boundary (the lab run that failed CI
     expect(r.findings.filter((f) => f.kind === 'dns')).toEqual([]);
   });
 });
+
+describe('kernel drops from the agent', () => {
+  it('names the kernel reason when the drop has no Hubble equivalent', () => {
+    const ev: FlowEvent[] = [];
+    for (let s = 0; s < 600; s++) ev.push(tcp(T0 + s * 1000, 'shop/web-0', 'shop/api-0', 8080));
+    for (let i = 0; i < 200; i++)
+      ev.push(
+        flowAt(T0 + 540_000 + i * 300, {
+          verdict: 'DROPPED',
+          Type: 'L3_L4',
+          IP: { ipVersion: 'IPv4' },
+          event_type: { type: 1, sub_type: 0 },
+          Summary: 'Kernel drop NO_SOCKET at tcp_v4_rcv (no Hubble equivalent)',
+        }),
+      );
+    const r = diagnose(new DiagnosisAccumulator().addAll(ev), { clock });
+    const drop = r.findings.find((f) => f.kind === 'drop');
+    expect(drop?.title).toContain('kernel NO_SOCKET');
+    expect(drop?.next.map((n) => n.command).join('\n')).toContain('DROP_REASON_UNKNOWN');
+  });
+});

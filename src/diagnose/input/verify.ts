@@ -26,6 +26,7 @@ const FIELDS = [
   'egress_denied_by',
   'ingress_denied_by',
   'destination_names',
+  'Summary',
 ] as const;
 
 /** The fields of a Flow that diagnosis and policy replay read (its projection). */

@@ -121,7 +121,12 @@ export const dropRule: DiagnosisRule = {
             'list them with their reason as JSON',
             [
               '--allowlist',
-              JSON.stringify({ node_name: [s.node], drop_reason_desc: [s.reason] }),
+              JSON.stringify(
+                s.reason.startsWith('kernel ')
+                  ? // a kernel reason without a Hubble name: the flows carry DROP_REASON_UNKNOWN
+                    { node_name: [s.node], verdict: ['DROPPED'], drop_reason_desc: ['DROP_REASON_UNKNOWN'] }
+                  : { node_name: [s.node], drop_reason_desc: [s.reason] },
+              ),
               '-o',
               'json',
             ],
