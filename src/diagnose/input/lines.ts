@@ -42,7 +42,7 @@ export function addLineStats(a: LineStats, b: LineStats): void {
 const CANONICAL = '{"flow":{"time":"';
 /** Lines verified unconditionally at the start, then one in VERIFY_EVERY. */
 const VERIFY_FIRST = 1000;
-const VERIFY_EVERY = 64;
+const VERIFY_EVERY = 256;
 
 /** Splits byte chunks into lines and folds each into the accumulator. */
 export class LineFeeder {

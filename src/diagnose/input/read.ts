@@ -35,6 +35,13 @@ export interface ReadLogResult {
 
 const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
+/**
+ * A larger young generation than the default for the parsing workers: every line makes a few
+ * dozen short-lived objects, and with a small nursery the ones alive across a scavenge (the
+ * current region's) get promoted and collected again by the old generation.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64 };
+
 /** Offsets splitting a file into `n` ranges that start at line starts. */
 async function splitRanges(path: string, size: number, n: number): Promise<number[]> {
   const cuts = [0];
@@ -75,9 +82,9 @@ function runWorker(
     const w = WORKER_URL.pathname.endsWith('.ts')
       ? new Worker(
           `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(WORKER_URL.href)}, ${JSON.stringify(import.meta.url)}))`,
-          { eval: true, workerData: job },
+          { eval: true, workerData: job, resourceLimits: WORKER_LIMITS },
         )
-      : new Worker(WORKER_URL, { workerData: job });
+      : new Worker(WORKER_URL, { workerData: job, resourceLimits: WORKER_LIMITS });
     w.once(
       'message',
       (m: { acc: DiagnosisAccumulator; stats: LineStats; warnings: string[]; error?: string }) => {

@@ -2,7 +2,7 @@
  * Worker thread entry: accumulates one byte range of a flow log and posts the accumulator back
  * (structured clone; DiagnosisAccumulator.merge reads only fields, so the clone merges as is).
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DiagnosisAccumulator, type AccumulatorOptions } from '../accumulator.js';
 import { LineFeeder } from './lines.js';
@@ -17,26 +17,38 @@ export interface WorkerJob {
   maxLineBytes: number;
 }
 
-async function run(job: WorkerJob): Promise<void> {
+const READ_BYTES = 4 << 20;
+
+function run(job: WorkerJob): void {
   const acc = new DiagnosisAccumulator(job.accumulator);
   const warnings: string[] = [];
   const feeder = new LineFeeder(acc, job.maxLineBytes, (m) => {
     if (warnings.length < 20) warnings.push(`${job.path}@${job.start}: ${m}`);
   });
   if (job.end > job.start) {
-    for await (const chunk of createReadStream(job.path, {
-      start: job.start,
-      end: job.end - 1,
-      highWaterMark: 1 << 20,
-    }))
-      feeder.push(chunk as Buffer);
+    // Blocking reads: this thread has nothing else to do, and a read stream's hops through the
+    // thread pool left it idle between chunks.
+    const fd = openSync(job.path, 'r');
+    try {
+      for (let pos = job.start; pos < job.end;) {
+        const chunk = Buffer.allocUnsafe(Math.min(READ_BYTES, job.end - pos));
+        const n = readSync(fd, chunk, 0, chunk.length, pos);
+        if (n === 0) break;
+        feeder.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+        pos += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
   feeder.end();
   parentPort!.postMessage({ acc, stats: feeder.stats, warnings });
 }
 
 if (parentPort && workerData) {
-  run(workerData as WorkerJob).catch((err: unknown) =>
-    parentPort!.postMessage({ error: String((err as Error)?.stack ?? err) }),
-  );
+  try {
+    run(workerData as WorkerJob);
+  } catch (err) {
+    parentPort.postMessage({ error: String((err as Error)?.stack ?? err) });
+  }
 }
