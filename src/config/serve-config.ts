@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { isLoopback, ConfigError, type ListenAddress } from './settings.js';
 import { loadSettings, type ConfigInputs, type LoadedSettings } from './load.js';
 import { commonSettings, relaySettings, serveSettings } from './serve-settings.js';
+import { describeAddress, describeRaw, parseClickHouseUrl } from '../store/clickhouse/url.js';
 
 export { commonSettings, relaySettings, serveSettings };
 
@@ -40,6 +41,8 @@ export type ServeConfig = CommonConfig & {
   sources: string[];
   ringCapacity: number;
   storeDir: string;
+  /** The persistent store on a ClickHouse server (--store-url), instead of storeDir. */
+  clickhouse?: ClickHouseStoreConfig;
   retentionMs: number;
   retentionBytes: number;
   metrics?: string[];
@@ -50,6 +53,15 @@ export type ServeConfig = CommonConfig & {
   peer: PeerConfig;
   readonly __brand: 'ValidatedServeConfig';
 };
+
+/** Where the ClickHouse store is and how to log in (the password is never printed). */
+export interface ClickHouseStoreConfig {
+  url: string;
+  username?: string;
+  password?: string;
+  /** The address without credentials, for messages: http://host:port/database. */
+  describe: string;
+}
 
 /** Validated relay config. */
 export type RelayConfig = CommonConfig & {
@@ -169,6 +181,7 @@ export function loadServeConfig(
     sources,
     ringCapacity: v.ringCapacity as number,
     storeDir: v.storeDir as string,
+    clickhouse: clickhouseConfig(l, readFile),
     retentionMs: v.retention as number,
     retentionBytes: v.retentionSize as number,
     metrics: v.metrics as string[] | undefined,
@@ -212,4 +225,63 @@ export function loadRelayConfig(input: ConfigInputs, readFile: (p: string) => st
     retryTimeoutMs: v.retryTimeout as number,
     peer: peerConfig(v),
   } as RelayConfig;
+}
+
+/** Validates --store-url and its credentials (messages name the setting, never the password). */
+function clickhouseConfig(
+  l: LoadedSettings,
+  readFile: (p: string) => string,
+): ClickHouseStoreConfig | undefined {
+  const v = l.values;
+  const lb = l.labels;
+  const raw = (v.storeUrl as string | undefined)?.trim();
+  const auth = ['storeUser', 'storePassword', 'storePasswordFile'].find((k) => v[k] !== undefined);
+  if (!raw) {
+    if (auth) throw new ConfigError(`${lb[auth]} needs ${lb.storeUrl}`, auth);
+    return undefined;
+  }
+  if (v.storeDir)
+    throw new ConfigError(
+      `${lb.storeDir} and ${lb.storeUrl} cannot be combined: the flow store is either a local directory or a ClickHouse server`,
+      'storeUrl',
+    );
+  let addr;
+  try {
+    addr = parseClickHouseUrl(raw);
+  } catch (err) {
+    throw new ConfigError(
+      `invalid ${lb.storeUrl} ${describeRaw(raw)}: ${(err as Error).message}`,
+      'storeUrl',
+    );
+  }
+  let password = v.storePassword as string | undefined;
+  if (v.storePasswordFile !== undefined) {
+    if (password !== undefined)
+      throw new ConfigError(
+        `${lb.storePassword} and ${lb.storePasswordFile} cannot be combined`,
+        'storePasswordFile',
+      );
+    try {
+      password = readFile(v.storePasswordFile as string).replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new ConfigError(
+        `cannot read ${lb.storePasswordFile} ${String(v.storePasswordFile)}: ${(err as Error).message}`,
+        'storePasswordFile',
+      );
+    }
+  }
+  const username = v.storeUser as string | undefined;
+  if (username !== undefined && addr.username !== undefined)
+    throw new ConfigError(`${lb.storeUrl} already names a user: drop it or ${lb.storeUser}`, 'storeUser');
+  if (password !== undefined && addr.password !== undefined)
+    throw new ConfigError(
+      `${lb.storeUrl} already carries a password: drop it or ${password === v.storePassword ? lb.storePassword : lb.storePasswordFile}`,
+      'storePassword',
+    );
+  return {
+    url: raw,
+    username: username ?? addr.username,
+    password: password ?? addr.password,
+    describe: describeAddress(addr),
+  };
 }

@@ -1,10 +1,11 @@
 /**
  * FlowHistory over the store's FlowStore facade: the ring for live reads plus, with a data
- * directory, the persistent store (DuckDB in a worker thread), so `since 24h` reaches past the
- * ring. Aggregates and the service map are the store's too.
+ * directory, the persistent store (DuckDB in a worker thread), or with a ClickHouse address the
+ * scale-out store, so `since 24h` reaches past the ring. Aggregates and the service map are the store's too.
  */
 import type { FlowEvent } from '../flow/index.js';
 import { FlowStore, type AggregateQuery, type FlowStoreStats, type GraphQuery } from '../store/index.js';
+import { ClickHouseHistoryStore } from '../store/clickhouse/client.js';
 import type { AggregateResponse, GraphResponse } from '../server/http/contract.js';
 import type { FlowHistory, HistoryQuery, HistoryStats } from './flow-history.js';
 import { RateMeter } from './rate-meter.js';
@@ -18,6 +19,8 @@ export interface StoreHistoryOptions {
   dir?: string;
   retentionMs?: number;
   retentionBytes?: number;
+  /** Persistent store on a ClickHouse server instead of `dir`. */
+  clickhouse?: { url: string; username?: string; password?: string };
 }
 
 /** Stored flows through FlowStore. */
@@ -38,15 +41,16 @@ export class StoreHistory implements FlowHistory {
 
   /** Opens the store (and recovers it, after a crash, before returning). */
   static async open(o: StoreHistoryOptions): Promise<StoreHistory> {
+    const retention = {
+      ...(o.retentionMs !== undefined ? { maxAgeMs: o.retentionMs } : {}),
+      ...(o.retentionBytes !== undefined ? { maxBytes: o.retentionBytes } : {}),
+    };
     const store = await FlowStore.open({
       ring: { capacity: o.ringCapacity },
-      history: o.dir
-        ? {
-            dir: o.dir,
-            ...(o.retentionMs !== undefined ? { maxAgeMs: o.retentionMs } : {}),
-            ...(o.retentionBytes !== undefined ? { maxBytes: o.retentionBytes } : {}),
-          }
+      historyStore: o.clickhouse
+        ? await ClickHouseHistoryStore.open({ ...o.clickhouse, ...retention })
         : undefined,
+      history: o.dir ? { dir: o.dir, ...retention } : undefined,
     });
     const h = new StoreHistory(store, o.nodeName);
     await h.refresh();

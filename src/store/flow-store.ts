@@ -112,7 +112,7 @@ export class FlowStore {
       ...ringOpts,
       firstSeq: history ? history.recovery.nextSeq : ringOpts.firstSeq,
     });
-    const h = { ...defaultHistoryStoreOptions, ...o.history };
+    const h = { ...defaultHistoryStoreOptions, ...o.history, ...history?.options };
     return new FlowStore(ring, history, h.batchSize, h.flushIntervalMs);
   }
 

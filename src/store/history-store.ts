@@ -181,6 +181,8 @@ export function validateHistoryStoreOptions(o: HistoryStoreOptions): HistoryStor
 export interface FlowHistoryStore {
   /** What opening found about the previous run. */
   readonly recovery: RecoveryInfo;
+  /** The store's batching (FlowStore builds its write batches with these). */
+  readonly options?: Partial<Pick<HistoryStoreOptions, 'batchSize' | 'flushIntervalMs'>>;
   /**
    * Queues a batch for writing. Returns false when the queue is full: the batch is dropped and
    * counted in stats (never silently).

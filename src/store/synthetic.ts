@@ -46,10 +46,12 @@ function uuid(rnd: () => number): string {
 function vary(f: Flow, rnd: () => number): Flow {
   const out: Flow = { ...f };
   const l4 = f.l4;
-  if (l4?.TCP?.source_port)
-    out.l4 = { ...l4, TCP: { ...l4.TCP, source_port: 32768 + ((rnd() * 28000) | 0) } };
-  else if (l4?.UDP?.source_port)
-    out.l4 = { ...l4, UDP: { ...l4.UDP, source_port: 32768 + ((rnd() * 28000) | 0) } };
+  // A new ephemeral port on the client's side: the source of a request, the destination of a
+  // reply (a reply's source port stays the server's port, as on the wire).
+  const side = f.is_reply === true ? 'destination_port' : 'source_port';
+  const port = 32768 + ((rnd() * 28000) | 0);
+  if (l4?.TCP?.[side]) out.l4 = { ...l4, TCP: { ...l4.TCP, [side]: port } };
+  else if (l4?.UDP?.[side]) out.l4 = { ...l4, UDP: { ...l4.UDP, [side]: port } };
   if (f.l7) {
     const l7 = { ...f.l7 };
     if (l7.latency_ns) l7.latency_ns = String(100_000 + ((rnd() * 50_000_000) | 0));

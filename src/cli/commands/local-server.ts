@@ -89,13 +89,20 @@ export async function startLocalServer(
       ringCapacity: cfg.ringCapacity,
       nodeName: cfg.nodeName,
       dir: cfg.storeDir || undefined,
+      clickhouse: cfg.clickhouse,
       retentionMs: cfg.retentionMs,
       retentionBytes: cfg.retentionBytes,
     });
   } catch (err) {
+    // (ClickHouse messages name the address without credentials.)
+    const where = cfg.clickhouse
+      ? ` of ${cfg.labels.storeUrl}`
+      : cfg.storeDir
+        ? ` in ${cfg.labels.storeDir} ${cfg.storeDir}`
+        : '';
     throw new ConfigError(
-      `cannot open the flow store${cfg.storeDir ? ` in ${cfg.labels.storeDir} ${cfg.storeDir}` : ''}: ${(err as Error).message}`,
-      'storeDir',
+      `cannot open the flow store${where}: ${(err as Error).message}`,
+      cfg.clickhouse ? 'storeUrl' : 'storeDir',
     );
   }
   const rec = history.stats().recovery;

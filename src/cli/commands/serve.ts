@@ -30,6 +30,7 @@ export function printBanner(
   if (s.http) io.log('  ' + describeListener('HTTP', s.http, cfg, true));
   if (s.metrics)
     io.log('  ' + describeListener('metrics', { ...s.metrics }, { ...cfg, tls: undefined }, false));
+  if (cfg.clickhouse) io.log(`  flow store: ClickHouse at ${cfg.clickhouse.describe}`);
   const exposed = [s.grpc, s.http, s.metrics].some((a) => a && !/^(127\.|::1$|localhost)/.test(a.address));
   if (exposed)
     io.log(
@@ -94,6 +95,7 @@ Examples:
   flowlens serve --source simulator
   flowlens serve --source file:/var/run/cilium/hubble/events.log --store-dir /var/lib/flowlens
   flowlens serve --source hubble:127.0.0.1:4244 --node-name $(hostname)
+  FLOWLENS_STORE_PASSWORD=... flowlens serve --source simulator --store-url clickhouse://127.0.0.1:8123/flowlens --store-user flowlens
   kubectl -n kube-system exec ds/cilium -- hubble observe -f -o json | flowlens serve --source stdin`,
     );
     cmd.action(async (_opts: unknown, command: Command) => {

@@ -1,0 +1,182 @@
+/**
+ * ClickHouse history store figures: ingest rows/s into the store, disk per million flows, and
+ * dashboard query latency over N stored flows (the same queries as bench/store.ts).
+ *
+ *   test/clickhouse/run.sh --exec node --import tsx bench/clickhouse.ts [N=1000000]
+ *
+ * run.sh starts a throw-away clickhouse-server on loopback and sets FLOWLENS_TEST_CLICKHOUSE_URL
+ * (or point that variable, and FLOWLENS_TEST_CLICKHOUSE_USER/_PASSWORD, at a server of your own).
+ * Flows: src/store/synthetic.ts "varied" replay of the golden input at 700 flows/s of simulated
+ * time. Phase 1 splits them into FlowBatches through FlowStore (ring + split, as `serve` does);
+ * phase 2 times ClickHouseHistoryStore.append of those batches until flushed (encoding to TSV and
+ * the inserts); phase 3 runs the queries through FlowStore.aggregate/graph/query.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { decodeEvent, type FlowEvent } from '../src/flow/index.js';
+import { FlowStore, syntheticFlows, type AggregateQuery, type FlowBatch } from '../src/store/index.js';
+import type { FlowHistoryStore } from '../src/store/history-store.js';
+import { ClickHouseHistoryStore } from '../src/store/clickhouse/client.js';
+import { BatchEncoder } from '../src/store/clickhouse/writer.js';
+
+const N = Number(process.argv[2] ?? 1_000_000);
+const url = process.env.FLOWLENS_TEST_CLICKHOUSE_URL?.replace(/\/[^/]*$/, '/flowlens_bench');
+if (!url) throw new Error('set FLOWLENS_TEST_CLICKHOUSE_URL (test/clickhouse/run.sh --exec does)');
+const auth = {
+  username: process.env.FLOWLENS_TEST_CLICKHOUSE_USER,
+  password: process.env.FLOWLENS_TEST_CLICKHOUSE_PASSWORD,
+};
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
+const templates = readFileSync(new URL('../test/golden-hubble/input.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => decodeEvent(JSON.parse(l)));
+
+/** Phase 1: the FlowBatches `serve` would send for N flows. */
+async function buildBatches(): Promise<FlowBatch[]> {
+  const out: FlowBatch[] = [];
+  const capture = {
+    recovery: { unclean: false, nextSeq: 0, lostAtLeast: 0, lossBound: 0 },
+    options: { batchSize: 8192, flushIntervalMs: 1000 },
+    append: (b: FlowBatch) => (out.push(b), true),
+    markAccepted: () => undefined,
+    flush: async () => undefined,
+    close: async () => undefined,
+  } as unknown as FlowHistoryStore;
+  const store = await FlowStore.open({ ring: { capacity: 100_000 }, historyStore: capture });
+  const gen = syntheticFlows(templates, N, { seed: 11 });
+  const t0 = performance.now();
+  for (;;) {
+    const chunk: FlowEvent[] = [];
+    for (let r = gen.next(); !r.done; r = gen.next()) if (chunk.push(r.value) === 4096) break;
+    if (chunk.length === 0) break;
+    store.append(chunk);
+  }
+  await store.flush();
+  await store.close();
+  console.log(
+    `phase 1: ${fmt(N)} flows generated, split and batched in ${((performance.now() - t0) / 1000).toFixed(1)} s (${out.length} batches)`,
+  );
+  return out;
+}
+
+async function ingest(batches: FlowBatch[]): Promise<void> {
+  // The JS share alone: TSV encoding (fragment ids and attributes included), no HTTP.
+  const enc = new BatchEncoder();
+  const e0 = process.cpuUsage();
+  for (const b of batches) enc.markWritten(enc.encode(b).newFragments);
+  const encCpu = cpuMs(process.cpuUsage(e0));
+  console.log(`phase 2a: TSV encoding alone: ${((encCpu * 1000) / N).toFixed(2)} µs of CPU per row`);
+  const h = await ClickHouseHistoryStore.open({ url: url!, ...auth, maxAgeMs: 0, maxBytes: 0 });
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let maxQueued = 0;
+  for (const b of batches) {
+    // Paced to what the server takes (serve would drop and count beyond maxQueuedBatches).
+    while (h.queued >= 4) await new Promise((r) => setTimeout(r, 1));
+    if (!h.append(b)) throw new Error('dropped');
+    maxQueued = Math.max(maxQueued, h.queued);
+  }
+  await h.flush();
+  const wall = performance.now() - t0;
+  const cpu = cpuMs(process.cpuUsage(c0));
+  const s = await h.stats();
+  await h.close();
+  console.log(`phase 2b: ClickHouseHistoryStore.append of ${fmt(N)} flows until flushed:`);
+  console.log(
+    `  ${fmt(N / (wall / 1000))} rows/s wall (${(wall / 1000).toFixed(1)} s); flowlens process CPU ${fmt(cpu)} ms = ${((cpu * 1000) / N).toFixed(2)} µs per row (TSV encoding + HTTP)`,
+  );
+  console.log(
+    `  stored ${fmt(s.flows)} flows, ${(s.bytes / 1e6).toFixed(1)} MB on disk = ${(((s.bytes / s.flows) * 1e6) / 1e6).toFixed(1)} MB per million flows; dropped ${s.droppedFlows}, failed batches ${s.failedBatches}`,
+  );
+}
+
+async function queries(): Promise<void> {
+  const h = await ClickHouseHistoryStore.open({ url: url!, ...auth, maxAgeMs: 0, maxBytes: 0 });
+  const store = await FlowStore.open({ ring: { capacity: 1000 }, historyStore: h });
+  const s = await store.stats();
+  const newest = Date.parse(s.history!.newest!);
+  const qs: [string, () => Promise<unknown>][] = [
+    [
+      'top 10 source pods by drops, all time',
+      () => store.aggregate({ groupBy: ['source_pod'], where: { verdict: ['DROPPED'] }, k: 10 }),
+    ],
+    [
+      'top 10 source pods by drops, last 10 min',
+      () =>
+        store.aggregate({
+          groupBy: ['source_pod'],
+          where: { verdict: ['DROPPED'] },
+          since: newest - 600_000,
+        }),
+    ],
+    ['per-minute flows by verdict, all time', () => store.aggregate({ groupBy: ['verdict'], step: 60 })],
+    [
+      'per-minute DNS responses by rcode, last 1 h',
+      () =>
+        store.aggregate({
+          groupBy: ['dns_rcode'],
+          step: 60,
+          where: { l7_protocol: ['dns'] },
+          since: newest - 3600_000,
+        }),
+    ],
+    [
+      'count shop + DROPPED',
+      () =>
+        store.aggregate({
+          groupBy: [],
+          where: { source_namespace: ['shop'], verdict: ['DROPPED'] },
+        } as AggregateQuery),
+    ],
+    [
+      'p95 HTTP latency by destination workload',
+      () =>
+        store.aggregate({
+          groupBy: ['destination_workload'],
+          measure: 'latency_p95_ms',
+          where: { l7_protocol: ['http'] },
+        }),
+    ],
+    ['service map (workloads), all time', () => store.graph({ level: 'workload' })],
+    [
+      'newest 100 flows (GetFlows --last 100)',
+      async () => {
+        for await (const b of store.query({ number: 100 })) void b;
+      },
+    ],
+    [
+      'oldest 10,000 flows (GetFlows --first 10000)',
+      async () => {
+        for await (const b of store.query({ first: true, number: 10_000 })) void b;
+      },
+    ],
+  ];
+  console.log(
+    `phase 3: queries over ${fmt(s.history!.flows)} stored flows, ms: first run, then warm p50/max of 10:`,
+  );
+  for (const [name, run] of qs) {
+    const times: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const a = performance.now();
+      await run();
+      times.push(performance.now() - a);
+    }
+    const first = times.shift()!;
+    times.sort((x, y) => x - y);
+    const f = (x: number): string => x.toFixed(1).padStart(7);
+    console.log(`  ${name.padEnd(46)} first ${f(first)}  p50 ${f(times[5])}  max ${f(times[9])}`);
+  }
+  await store.close();
+}
+
+console.log(
+  `load average at start: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${cpus().length} CPUs; ClickHouse ${url.replace(/\/\/[^@/]*@/, '//')}`,
+);
+const batches = await buildBatches();
+await ingest(batches);
+batches.length = 0;
+await queries();

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { FlowStore } from '../flow-store.js';
+import { FlowBatchBuilder, type FlowBatch } from '../batch.js';
+import type { FlowHistoryStore } from '../history-store.js';
+import { flowAt, goldenEvents } from '../testing.js';
+import { FLOW_COLUMNS } from './sql.js';
+import { BatchEncoder, dayText, fragmentId } from './writer.js';
+
+/** Batches a FlowStore would send, captured by a fake history store. */
+async function batchesOf(events: ReturnType<typeof goldenEvents>, batchSize = 1000): Promise<FlowBatch[]> {
+  const out: FlowBatch[] = [];
+  const fake = {
+    recovery: { unclean: false, nextSeq: 0, lostAtLeast: 0, lossBound: 0 },
+    options: { batchSize, flushIntervalMs: 1000 },
+    append: (b: FlowBatch) => (out.push(b), true),
+    markAccepted: () => undefined,
+    flush: async () => undefined,
+    close: async () => undefined,
+  } as unknown as FlowHistoryStore;
+  const store = await FlowStore.open({ ring: { capacity: 100 }, historyStore: fake });
+  store.append(events);
+  await store.flush();
+  await store.close();
+  return out;
+}
+
+describe('BatchEncoder', () => {
+  it('writes one TSV row per flow with every column, fragments once per day', async () => {
+    const events = goldenEvents();
+    const [b] = await batchesOf(events);
+    const enc = new BatchEncoder();
+    const bodies = enc.encode(b);
+    const rows = bodies.flows.slice(0, -1).split('\n');
+    expect(rows.length).toBe(events.length);
+    for (const r of rows) expect(r.split('\t').length).toBe(FLOW_COLUMNS.length);
+    const ep = bodies.fragments.endpoint.slice(0, -1).split('\n');
+    // (a batch may list one JSON under two local ids when the ring re-interned it)
+    expect(ep.length).toBe(new Set(b.endpoints).size);
+    expect(new Set(ep.map((l) => l.split('\t')[1])).size).toBe(ep.length);
+    expect(bodies.newFragments.length).toBe(
+      new Set(b.endpoints).size + new Set(b.l7s).size + new Set(b.rests).size,
+    );
+    // Once marked written, the same fragments are not sent again for the same day.
+    enc.markWritten(bodies.newFragments);
+    const again = enc.encode(b);
+    expect(again.fragments).toEqual({ endpoint: '', l7: '', rest: '' });
+    expect(again.flows).toBe(bodies.flows);
+    // ...but they are for a day whose partitions were dropped.
+    enc.forgetBefore(99_999);
+    expect(enc.encode(b).fragments.rest).not.toBe('');
+  });
+
+  it('writes a fragment again into each day that uses it', async () => {
+    const day = 86_400_000;
+    const t = Date.parse('2026-11-20T23:59:59Z');
+    const [b] = await batchesOf([flowAt(t), flowAt(t + 2000), flowAt(t + 2 * day)]);
+    const bodies = new BatchEncoder().encode(b);
+    const days = bodies.fragments.rest
+      .slice(0, -1)
+      .split('\n')
+      .map((l) => l.split('\t')[0]);
+    expect(days).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(bodies.minNs).toBe(`${t / 1000}000000000`);
+    expect(bodies.maxNs).toBe(`${(t + 2 * day) / 1000}000000000`);
+  });
+
+  it('first row of the golden input, column by column', async () => {
+    const [b] = await batchesOf(goldenEvents().slice(0, 1));
+    const row = new BatchEncoder().encode(b).flows.slice(0, -1).split('\t');
+    const v = Object.fromEntries(FLOW_COLUMNS.map((c, i) => [c, row[i]]));
+    expect(v.seq).toBe('0');
+    expect(v.time_ns).toMatch(/^\d{19}$/);
+    expect(v.rest_id).toBe(fragmentId(b.rests[0]));
+    expect(v.verdict).toBe('FORWARDED');
+    expect(['', 'TCP', 'UDP', 'ICMPv4', 'ICMPv6']).toContain(v.protocol);
+  });
+
+  it('fragment ids are stable 64-bit content hashes, never 0', () => {
+    expect(fragmentId('{"a":1}')).toBe(fragmentId('{"a":1}'));
+    expect(fragmentId('{"a":1}')).not.toBe(fragmentId('{"a":2}'));
+    expect(fragmentId('x')).toMatch(/^[1-9]\d{0,19}$/);
+    expect(dayText(20_412)).toBe('2025-11-20');
+  });
+
+  it('a FlowBatchBuilder batch without flows encodes to nothing', () => {
+    const b = new FlowBatchBuilder(4).take();
+    expect(b).toBeUndefined();
+  });
+});
