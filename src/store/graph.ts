@@ -2,8 +2,15 @@
  * Service-map derivation (pure): grouped rows (from SQL or from memory) folded into the HTTP
  * contract's nodes and edges. A node is a workload (namespace/workload; a pod without workload
  * stands for itself), a pod at level=pod, or an identity outside the pods ("reserved:world",
- * "reserved:host", ...). An edge joins two nodes for one protocol and destination port and
+ * "reserved:host", ...). An edge joins two nodes for one protocol and service port and
  * carries counts by verdict, L7 outcome class and drop reason.
+ *
+ * Replies are folded into the edge of the request they answer: a flow with is_reply true runs
+ * from the server to the client's ephemeral port, so its endpoints are swapped and its source
+ * port is taken as the service port. Keyed on the destination port instead, two workloads
+ * talking over thousands of client ports would draw one edge per port. Flows whose direction is
+ * unknown (is_reply unset, as on drop notifications) are taken as recorded. The SQL side
+ * (duckdb/sql.ts graphSql) does the same.
  */
 import type { GraphEdge, GraphNode } from '../server/http/contract.js';
 import type { GraphRow } from './history-store.js';
@@ -95,13 +102,14 @@ export class RowGrapher {
     };
     const rest = r.frags.rest(c.rest[i])?.attrs;
     const l7 = r.frags.l7(c.l7[i])?.attrs;
-    const src = ep(c.src[i]);
-    const dst = ep(c.dst[i]);
+    const reply = rest?.is_reply === 'true';
+    const src = ep(reply ? c.dst[i] : c.src[i]);
+    const dst = ep(reply ? c.src[i] : c.dst[i]);
     const protocol = rest?.protocol ?? '';
     const verdict = rest?.verdict ?? '';
     const dropReason = rest?.drop_reason ?? '';
     const cls = l7 ? l7Class(l7.l7_protocol, l7.http_status, l7.dns_rcode, l7.kafka_error) : '';
-    const port = c.dport[i];
+    const port = reply ? c.sport[i] : c.dport[i];
     const key = [...src, ...dst, protocol, port, verdict, dropReason, cls].join('\u0000');
     // Whole seconds, as the SQL side computes them (enough for edge rates).
     const t = c.secs[i] * 1000;

@@ -209,8 +209,8 @@ export function l7Extras(end: number): FlowEvent[] {
 /**
  * Writes the hour file (with the hostile flows merged in time order) into `stdin`, then keeps
  * writing every built-in scenario live (flows stamped now, paced to the wall clock) at `rate`
- * flows/s in total until the returned stop() is called. One time-ordered stream: the server's
- * windowed reads assume flows arrive roughly in time order (see docs/web.md, known issues).
+ * flows/s in total until the returned stop() is called. One time-ordered stream, as a node
+ * sends it: the hour is history, the live part continues from now.
  */
 export async function feed(
   stdin: NodeJS.WritableStream,

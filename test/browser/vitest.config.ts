@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// The real-browser suite (test/browser/run.sh): one file, one serve, one Chromium; slow by nature.
+// The real-browser suite (test/browser/run.sh): one serve for all files (global setup), one
+// Chromium per file, files one after another; slow by nature.
 export default defineConfig({
   test: {
     include: ['test/browser/**/*.test.ts'],
-    testTimeout: 180_000,
+    globalSetup: ['test/browser/global-setup.ts'],
+    testTimeout: 300_000,
     hookTimeout: 600_000,
     pool: 'forks',
     fileParallelism: false,

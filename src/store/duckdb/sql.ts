@@ -199,7 +199,12 @@ export const GRAPH_CODES = [
   'kafka_error',
 ] as const;
 
-/** Service-map rows: endpoint groups, port, then the GRAPH_CODES codes, flows, first/last ms. */
+/**
+ * Service-map rows: endpoint groups, port, then the GRAPH_CODES codes, flows, first/last ms.
+ * Replies (is_reply true) are folded into the edge of the request they answer: their endpoints
+ * are swapped and their source port is the service port (see graph.ts). Filters still apply to
+ * the flow as recorded, so the joins on the original src/dst stay and only the output swaps.
+ */
 export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
   const fc = filterConds(spec.where, codeOf);
   const pl = plan(Object.keys(spec.where ?? {}) as Dimension[]);
@@ -207,6 +212,10 @@ export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
   const extra = [...pl.cols]
     .filter((c) => c.startsWith('c_') && !GRAPH_CODES.includes(c.slice(2) as never))
     .map((c) => `f.${c}`);
+  // A destination-port filter reads g.dport (the flow's own), so keep it only when asked.
+  if (pl.cols.has('dport')) extra.push('f.dport');
+  const replyCode = codeOf('is_reply', 'true');
+  const reply = replyCode === undefined ? 'false' : `f.c_is_reply = ${int(replyCode)}`;
   const name = spec.level === 'pod' ? 'pod' : 'workload';
   const ep = (a: string): string[] => [
     `coalesce(${a}.kind, 'unknown')`,
@@ -215,10 +224,18 @@ export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
     `coalesce(${a}.pod, '')`,
     `coalesce(${a}.label, '')`,
   ];
+  const swap = (x: string[], y: string[]): string[] =>
+    x.map((c, i) => `CASE WHEN g.r THEN ${y[i]} ELSE ${c} END`);
   const inner =
-    `SELECT f.src, f.dst, f.dport, ${[...codeCols, ...extra].join(', ')}, count(*) AS c, min(f.secs) AS t0, max(f.secs) AS t1 ` +
+    `SELECT f.src, f.dst, (${reply}) AS r, CASE WHEN ${reply} THEN f.sport ELSE f.dport END AS port, ` +
+    `${[...codeCols, ...extra].join(', ')}, count(*) AS c, min(f.secs) AS t0, max(f.secs) AS t1 ` +
     `FROM flows f${where([...flowConds(spec, true), ...fc.inner])} GROUP BY ALL`;
-  const cols = [...ep('s'), ...ep('d'), 'g.dport', ...GRAPH_CODES.map((c) => `g.c_${c}`)];
+  const cols = [
+    ...swap(ep('s'), ep('d')),
+    ...swap(ep('d'), ep('s')),
+    'g.port',
+    ...GRAPH_CODES.map((c) => `g.c_${c}`),
+  ];
   // First/last are whole seconds (enough for edge rates), in ms.
   return `SELECT ${cols.map((c, i) => `${c} AS x${i}`).join(', ')}, sum(g.c) AS flows, min(g.t0)::BIGINT * 1000 AS t0, max(g.t1)::BIGINT * 1000 AS t1 FROM (${inner}) g ${JOIN.src} ${JOIN.dst}${where(fc.outer)} GROUP BY ALL`;
 }

@@ -1,7 +1,9 @@
 /**
  * The live flow stream: GET /api/v1/flows/stream read with fetch + ReadableStream (so the
  * bearer token can be sent), parsed as SSE, and reopened with back-off when it breaks. A
- * reconnect resumes from the last flow time seen, so a server restart leaves no silent gap.
+ * reconnect resumes from the newest flow time seen, so a server restart leaves no silent gap.
+ * Within one connection every flow the server sends is delivered, in the server's order (flows
+ * of several nodes are not in time order); only a resumed connection drops what it repeats.
  */
 import type { FlowEvent } from '../../flow/types';
 import type { StatusResponse } from '../../server/http/contract';
@@ -27,14 +29,15 @@ export interface StreamOptions {
 export function openFlowStream(opts: StreamOptions, h: StreamHandlers): () => void {
   const ctl = new AbortController();
   let attempt = 0;
-  let lastTime: string | undefined;
-  // uuids seen at lastTime: a resumed stream starts at that time and repeats them.
-  let atLast = new Set<string>();
+  const seen = new ResumePoint();
 
   const connectOnce = async (): Promise<'retry' | 'stop'> => {
     h.onState?.('connecting');
-    // After a break, ask for what happened since the last flow we saw instead of replaying history.
-    const resume = lastTime ? { since: lastTime } : { history: opts.history ?? 0 };
+    // After a break, ask for what happened since the newest flow we saw instead of replaying
+    // history; what this connection repeats is dropped against what was seen until now.
+    const since = seen.since();
+    const repeats = since === undefined ? undefined : seen.snapshot();
+    const resume = since ? { since } : { history: opts.history ?? 0 };
     const url = `/api/v1/flows/stream${qs({ ...opts.query, ...resume })}`;
     let res: Response;
     try {
@@ -88,13 +91,9 @@ export function openFlowStream(opts: StreamOptions, h: StreamHandlers): () => vo
             h.onStatus?.(JSON.parse(ev.data) as StatusResponse);
           }
         }
-        const fresh = dedupeResumed(batch, lastTime, atLast);
+        const fresh = repeats ? dedupeResumed(batch, repeats) : batch;
         if (fresh.length) {
-          const t = fresh[fresh.length - 1].flow?.time ?? fresh[fresh.length - 1].time;
-          if (t && t !== lastTime) atLast = new Set();
-          if (t) lastTime = t;
-          for (const ev of fresh)
-            if ((ev.flow?.time ?? ev.time) === lastTime && ev.flow?.uuid) atLast.add(ev.flow.uuid);
+          seen.note(fresh);
           h.onFlows(fresh);
         }
       }
@@ -116,24 +115,61 @@ export function openFlowStream(opts: StreamOptions, h: StreamHandlers): () => vo
   return () => ctl.abort();
 }
 
+const timeOf = (ev: FlowEvent): string | undefined => ev.flow?.time ?? ev.time;
+/** Identity of a delivered flow at one time: its time and uuid (the whole event without one). */
+const keyOf = (ev: FlowEvent, t: string): string => `${t}\u0000${ev.flow?.uuid ?? JSON.stringify(ev)}`;
+
+/** The newest millisecond delivered and the flows delivered in it. */
+export interface Repeats {
+  ms: number;
+  at: ReadonlySet<string>;
+}
+
 /**
- * Drops events a resumed stream repeats: older than the last time seen, or at that time with a
- * uuid already delivered. RFC 3339 times of one server compare as strings only when their
- * formats agree, so the comparison is numeric (nanoseconds beyond ms are kept by the uuid set).
+ * Where a reconnect resumes: the newest flow time delivered (to the millisecond; RFC 3339 times
+ * with nanoseconds are compared as numbers) and the flows delivered in that millisecond, which a
+ * stream resumed there sends again.
  */
-export function dedupeResumed(
-  batch: FlowEvent[],
-  lastTime: string | undefined,
-  seenAtLast: ReadonlySet<string>,
-): FlowEvent[] {
-  if (!lastTime) return batch;
-  const last = Date.parse(lastTime);
+export class ResumePoint {
+  private ms = -Infinity;
+  private at = new Set<string>();
+
+  /** Records delivered flows (any order). */
+  note(evs: readonly FlowEvent[]): void {
+    for (const ev of evs) {
+      const t = timeOf(ev);
+      const ms = t ? Date.parse(t) : NaN;
+      if (!t || !Number.isFinite(ms) || ms < this.ms) continue;
+      if (ms > this.ms) {
+        this.ms = ms;
+        this.at = new Set();
+      }
+      this.at.add(keyOf(ev, t));
+    }
+  }
+
+  /** The `since` of a resumed stream, or undefined before the first flow. */
+  since(): string | undefined {
+    return Number.isFinite(this.ms) ? new Date(this.ms).toISOString() : undefined;
+  }
+
+  /** What a stream resumed at since() repeats (a copy: the point moves on). */
+  snapshot(): Repeats {
+    return { ms: this.ms, at: new Set(this.at) };
+  }
+}
+
+/**
+ * Drops the events a stream resumed at `r.ms` repeats: those of that millisecond already
+ * delivered, and anything older (which a resumed stream should not send). Everything newer,
+ * in whatever order, is kept.
+ */
+export function dedupeResumed(batch: FlowEvent[], r: Repeats): FlowEvent[] {
   return batch.filter((ev) => {
-    const t = ev.flow?.time ?? ev.time;
+    const t = timeOf(ev);
     if (!t) return true;
     const ms = Date.parse(t);
-    if (ms < last) return false;
-    if (t === lastTime && ev.flow?.uuid && seenAtLast.has(ev.flow.uuid)) return false;
-    return true;
+    if (ms < r.ms) return false;
+    return !(ms === r.ms && r.at.has(keyOf(ev, t)));
   });
 }

@@ -21,6 +21,9 @@ interface Props {
 
 export function EdgeFlows({ edge, filter, from, to, synthetic }: Props) {
   const flags = filter.map(shellQuote).join(' ');
+  // On a red edge, the flows worth seeing first are the dropped ones.
+  const dropped = edge.cls === 'dropped';
+  const listFlags = dropped ? `${flags} --verdict DROPPED` : flags;
   const [flows, setFlows] = useState<FlowEvent[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -30,7 +33,7 @@ export function EdgeFlows({ edge, filter, from, to, synthetic }: Props) {
     setError(undefined);
     api
       .flows({
-        filter: flags,
+        filter: listFlags,
         since: new Date(from).toISOString(),
         until: new Date(to).toISOString(),
         limit: 100,
@@ -42,7 +45,7 @@ export function EdgeFlows({ edge, filter, from, to, synthetic }: Props) {
     return () => {
       live = false;
     };
-  }, [flags, from, to, synthetic]);
+  }, [listFlags, from, to, synthetic]);
   const e = edge.edge;
   const kv = (o: Record<string, number | undefined> | undefined) =>
     Object.entries(o ?? {})
@@ -71,9 +74,13 @@ export function EdgeFlows({ edge, filter, from, to, synthetic }: Props) {
           </>
         )}
       </dl>
-      <Link to={flowsHref({ filter: flags, from, to })} data-testid="edge-flows-link">
-        Open in the flows explorer ↗
-      </Link>
+      <div className="actions">
+        <Link to={flowsHref({ filter: flags, from, to })} data-testid="edge-flows-link">
+          All its flows ↗
+        </Link>
+        {dropped && <Link to={flowsHref({ filter: listFlags, from, to })}>Dropped flows ↗</Link>}
+      </div>
+      <h4 className="muted">{dropped ? 'Newest dropped flows' : 'Newest flows'}</h4>
       {error && <div className="error">{error}</div>}
       {!synthetic && !flows && !error && <div className="muted">Loading flows…</div>}
       {flows && (

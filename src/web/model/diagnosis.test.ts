@@ -18,12 +18,35 @@ const report = {
       subject: { namespace: 'shop', workload: 'backend', pods: ['backend-1'] },
       peer: { namespace: 'shop', workload: 'frontend' },
       since: '2026-11-20T08:10:00Z',
-      evidence: { dropped: 420, baseline: 0, samples: ['u1', 'u2'] },
+      evidence: {
+        figures: [
+          { name: 'drop_ratio', label: 'share of flows dropped', value: 0.42, unit: 'ratio', baseline: 0 },
+          { name: 'dropped', label: 'flows dropped', value: 420, unit: 'count' },
+        ],
+        flows: ['u1', 'u2'],
+        test: { name: 'two-proportion z', statistic: 12.345, pValue: 0.0000123 },
+        details: { sourcePods: ['frontend-1'] },
+      },
       explanation: 'No ingress rule admits frontend on 8080.',
       next: [
-        'flowlens observe --since 2026-11-20T08:10:00Z --verdict DROPPED --to-namespace shop --to-workload backend',
+        {
+          description: 'the dropped flows',
+          command:
+            'flowlens observe --since 2026-11-20T08:10:00Z --verdict DROPPED --to-namespace shop --to-workload backend',
+        },
       ],
-      policies: [{ namespace: 'shop', name: 'backend-ingress' }],
+      policies: [
+        {
+          kind: 'NetworkPolicy',
+          namespace: 'shop',
+          name: 'backend-ingress',
+          direction: 'ingress',
+          role: 'denies',
+          reasons: ['no rule admits port 8080'],
+        },
+      ],
+      causes: [],
+      effects: ['l7-errors:shop/frontend'],
     },
   ],
 };
@@ -39,12 +62,20 @@ describe('diagnosisView', () => {
       ['backend-1'],
       'shop/frontend',
     ]);
-    expect(f.policies).toEqual(['shop/backend-ingress']);
-    expect(f.evidence).toEqual([
-      ['dropped', '420'],
-      ['baseline', '0'],
-      ['samples', '["u1","u2"]'],
+    expect(f.policies).toEqual([
+      'shop/backend-ingress (NetworkPolicy, ingress, denies) — no rule admits port 8080',
     ]);
+    expect(f.figures).toEqual([
+      ['share of flows dropped', '42.0% (baseline 0.00%)'],
+      ['flows dropped', '420'],
+    ]);
+    expect(f.samples).toEqual(['u1', 'u2']);
+    expect(f.evidence).toEqual([
+      ['test', 'two-proportion z: 12.35, p = 0.000012'],
+      ['details', '{"sourcePods":["frontend-1"]}'],
+    ]);
+    expect(f.next[0].description).toBe('the dropped flows');
+    expect(f.effects).toEqual(['l7-errors:shop/frontend']);
   });
   it('links the dashboard, the map and the flows', () => {
     const f = v.findings[0];

@@ -9,6 +9,7 @@ import { parseFilterBar } from './filter-echo';
 import { tokenize } from './observe-flags';
 
 export interface FindingView {
+  id?: string;
   kind: string;
   severity: string;
   title: string;
@@ -18,9 +19,17 @@ export interface FindingView {
   peer?: string;
   since?: string;
   explanation?: string;
+  /** Figures as "label" → "value unit (baseline …)". */
+  figures: [string, string][];
+  /** Other evidence (statistical test, rule details) as text. */
   evidence: [string, string][];
-  next: string[];
+  /** uuids of sample flows. */
+  samples: string[];
+  next: { description?: string; command: string }[];
   policies: string[];
+  proposal?: string;
+  causes: string[];
+  effects: string[];
   links: { dashboard?: string; map?: string; flows?: string };
 }
 
@@ -73,9 +82,58 @@ export function linkFromCommand(cmd: string): FlowsLink | undefined {
   return link;
 }
 
-function evidenceOf(v: unknown): [string, string][] {
-  if (!isObj(v)) return v === undefined ? [] : [['evidence', JSON.stringify(v)]];
-  return Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]);
+/** "0.42 (baseline 0.01)", ratios as percentages. */
+function figureText(f: Obj): string {
+  const unit = str(f.unit);
+  const fmt = (n: unknown): string => {
+    if (typeof n !== 'number') return String(n);
+    if (unit === 'ratio') return `${(n * 100).toFixed(n < 0.1 ? 2 : 1)}%`;
+    const v = Number.isInteger(n) ? String(n) : n.toFixed(2);
+    return unit === 'ms' ? `${v} ms` : unit === 'per_s' ? `${v}/s` : v;
+  };
+  return `${fmt(f.value)}${f.baseline !== undefined ? ` (baseline ${fmt(f.baseline)})` : ''}`;
+}
+
+function evidenceOf(v: unknown): Pick<FindingView, 'figures' | 'evidence' | 'samples'> {
+  const out: Pick<FindingView, 'figures' | 'evidence' | 'samples'> = {
+    figures: [],
+    evidence: [],
+    samples: [],
+  };
+  if (!isObj(v)) {
+    if (v !== undefined) out.evidence.push(['evidence', JSON.stringify(v)]);
+    return out;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k === 'figures' && Array.isArray(x)) {
+      for (const f of x.filter(isObj)) out.figures.push([str(f.label) ?? str(f.name) ?? '?', figureText(f)]);
+    } else if (k === 'flows' && Array.isArray(x)) {
+      out.samples = x.map(str).filter((u): u is string => !!u);
+    } else if (k === 'test' && isObj(x)) {
+      const p = typeof x.pValue === 'number' ? `, p = ${x.pValue.toPrecision(2)}` : '';
+      out.evidence.push([
+        'test',
+        `${str(x.name) ?? ''}: ${typeof x.statistic === 'number' ? x.statistic.toFixed(2) : ''}${p}`,
+      ]);
+    } else out.evidence.push([k, typeof x === 'string' ? x : JSON.stringify(x)]);
+  }
+  return out;
+}
+
+function peerOf(p: unknown): string | undefined {
+  if (!isObj(p)) return str(p);
+  const who = [str(p.namespace), str(p.workload)].filter(Boolean).join('/') || str(p.name) || str(p.ip) || '';
+  const port =
+    p.port !== undefined ? ` port ${String(p.port)}${p.protocol ? '/' + String(p.protocol) : ''}` : '';
+  return `${who}${port}` || undefined;
+}
+
+function policyOf(p: unknown): string {
+  if (!isObj(p)) return str(p) ?? '';
+  const name = [str(p.namespace), str(p.name)].filter(Boolean).join('/') || str(p.kind) || '';
+  const how = [str(p.kind), str(p.direction), str(p.role)].filter(Boolean).join(', ');
+  const why = Array.isArray(p.reasons) ? ` — ${p.reasons.map(str).filter(Boolean).join(' ')}` : '';
+  return `${name}${how ? ` (${how})` : ''}${why}`;
 }
 
 function finding(f: Obj): FindingView {
@@ -83,12 +141,14 @@ function finding(f: Obj): FindingView {
   const kind = str(f.kind) ?? 'unknown';
   const namespace = str(subject.namespace);
   const workload = str(subject.workload);
-  const next = Array.isArray(f.next) ? f.next.map(str).filter((x): x is string => !!x) : [];
-  const policies = Array.isArray(f.policies)
-    ? f.policies
-        .map((p) => (isObj(p) ? [str(p.namespace), str(p.name)].filter(Boolean).join('/') : (str(p) ?? '')))
-        .filter(Boolean)
-    : [];
+  const next = (Array.isArray(f.next) ? f.next : [])
+    .map((n) =>
+      isObj(n)
+        ? { description: str(n.description), command: str(n.command) ?? '' }
+        : { command: str(n) ?? '' },
+    )
+    .filter((n) => n.command);
+  const policies = Array.isArray(f.policies) ? f.policies.map(policyOf).filter(Boolean) : [];
   const links: FindingView['links'] = {};
   const dash = DASHBOARD_OF[kind];
   if (dash) {
@@ -102,27 +162,30 @@ function finding(f: Obj): FindingView {
     if (kind !== 'imbalance') q.set('only', 'problems');
     links.map = `/service-map?${q}`;
   }
-  const fromCmd = next.map(linkFromCommand).find(Boolean);
+  const fromCmd = next.map((n) => linkFromCommand(n.command)).find(Boolean);
   if (fromCmd) links.flows = flowsHref(fromCmd);
   else if (namespace) {
     const flags = workload ? `--namespace ${namespace} --workload ${workload}` : `--namespace ${namespace}`;
     links.flows = flowsHref({ filter: flags });
   }
+  const ids = (v: unknown): string[] => (Array.isArray(v) ? v.map(str).filter((x): x is string => !!x) : []);
   return {
+    id: str(f.id),
     kind,
     severity: str(f.severity) ?? 'info',
     title: str(f.title) ?? kind,
     namespace,
     workload,
-    pods: Array.isArray(subject.pods) ? subject.pods.map(str).filter((x): x is string => !!x) : [],
-    peer: isObj(f.peer)
-      ? [str(f.peer.namespace), str(f.peer.workload) ?? str(f.peer.name)].filter(Boolean).join('/')
-      : str(f.peer),
+    pods: ids(subject.pods),
+    peer: peerOf(f.peer),
     since: str(f.since),
     explanation: str(f.explanation),
-    evidence: evidenceOf(f.evidence),
+    ...evidenceOf(f.evidence),
     next,
     policies,
+    proposal: str(f.proposal),
+    causes: ids(f.causes),
+    effects: ids(f.effects),
     links,
   };
 }

@@ -9,6 +9,8 @@ import { api, ApiError, connection } from '../api/client';
 import { CopyButton } from '../components/CopyButton';
 import { TimeControls } from '../components/TimeControls';
 import { diagnosisView, type DiagnosisView } from '../model/diagnosis';
+import { flowsHref } from '../model/drilldown';
+import { shellQuote } from '../model/observe-flags';
 import { resolveRange } from '../model/time-range';
 import { useStore } from '../state/store';
 import { useRangeParams } from '../state/url-state';
@@ -82,7 +84,13 @@ export function DiagnosisPage() {
           )}
           <ol className="findings">
             {view.findings.map((f, i) => (
-              <li key={i} className={`finding sev-${f.severity}`} data-testid="finding" data-kind={f.kind}>
+              <li
+                key={i}
+                id={f.id}
+                className={`finding sev-${f.severity}`}
+                data-testid="finding"
+                data-kind={f.kind}
+              >
                 <header>
                   <span className="sev">{f.severity}</span>
                   <span className="kind">{f.kind}</span>
@@ -96,11 +104,17 @@ export function DiagnosisPage() {
                   {f.pods.length > 0 && <div className="muted">pods: {f.pods.join(', ')}</div>}
                 </div>
                 {f.explanation && <p>{f.explanation}</p>}
-                {f.policies.length > 0 && <p>Policies: {f.policies.join(', ')}</p>}
-                {f.evidence.length > 0 && (
-                  <table className="fields">
+                {f.policies.length > 0 && (
+                  <ul className="policies">
+                    {f.policies.map((p) => (
+                      <li key={p}>{p}</li>
+                    ))}
+                  </ul>
+                )}
+                {(f.figures.length > 0 || f.evidence.length > 0) && (
+                  <table className="fields" data-testid="finding-evidence">
                     <tbody>
-                      {f.evidence.map(([k, v]) => (
+                      {[...f.figures, ...f.evidence].map(([k, v]) => (
                         <tr key={k}>
                           <th>{k}</th>
                           <td>{v}</td>
@@ -109,12 +123,40 @@ export function DiagnosisPage() {
                     </tbody>
                   </table>
                 )}
-                {f.next.map((c) => (
-                  <div key={c} className="cmd">
-                    <code>{c}</code>
-                    <CopyButton text={c} />
+                {f.samples.length > 0 && (
+                  <div className="samples">
+                    sample flows:{' '}
+                    {f.samples.map((u) => (
+                      <Link
+                        key={u}
+                        to={flowsHref({ filter: `--uuid ${shellQuote(u)}`, from: 0, to: Date.now() })}
+                      >
+                        {u.slice(0, 8)}
+                      </Link>
+                    ))}
+                  </div>
+                )}
+                {f.next.map((n) => (
+                  <div key={n.command} className="next-step">
+                    {n.description && <div className="muted">{n.description}</div>}
+                    <div className="cmd">
+                      <code>{n.command}</code>
+                      <CopyButton text={n.command} />
+                    </div>
                   </div>
                 ))}
+                {f.proposal && (
+                  <details>
+                    <summary>Smallest rule that would admit this traffic</summary>
+                    <pre className="json">{f.proposal}</pre>
+                  </details>
+                )}
+                {(f.causes.length > 0 || f.effects.length > 0) && (
+                  <div className="muted">
+                    {f.causes.length > 0 && <>explained by: {f.causes.join(', ')} </>}
+                    {f.effects.length > 0 && <>explains: {f.effects.join(', ')}</>}
+                  </div>
+                )}
                 <div className="actions">
                   {f.links.dashboard && <Link to={f.links.dashboard}>Dashboard panel ↗</Link>}
                   {f.links.map && <Link to={f.links.map}>Map edge ↗</Link>}

@@ -145,6 +145,7 @@ export function FlowsPage() {
     stats.current.rendered++;
     perf.flows({
       received: buffer.received,
+      lost: buffer.lost,
       rendered: stats.current.rendered,
       batches: stats.current.batches,
       maxBatch: stats.current.maxBatch,
@@ -308,7 +309,9 @@ export function FlowsPage() {
           {buffer.lost > 0 ? ` · ${buffer.lost} lost by the server` : ''}
         </span>
         {truncated && <span className="warn">more flows matched: newest 10,000 shown</span>}
-        <span className="muted">{streamState}</span>
+        <span className="muted" data-testid="stream-state">
+          {streamState}
+        </span>
         <span className="spacer" />
         <button onClick={selectAll}>Select all</button>
         <button onClick={() => setSelected(new Set())} disabled={!selected.size}>

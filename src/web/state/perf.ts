@@ -6,7 +6,7 @@
 export interface PerfRecord {
   dashboardReady?: { id: string; ms: number };
   map?: { nodes: number; edges: number; layout: string; layoutMs: number; totalMs: number };
-  flows?: { received: number; rendered: number; batches: number; maxBatch: number };
+  flows?: { received: number; lost: number; rendered: number; batches: number; maxBatch: number };
 }
 
 declare global {
