@@ -5,6 +5,7 @@
 import type { FlowEvent } from '../flow/index.js';
 import { timeMillis } from '../flow/index.js';
 import { DEFAULT_METRICS, builtinPlugins } from './builtins.js';
+import { KeySpace } from './context/keys.js';
 import { FlowFacts } from './facts.js';
 import {
   parseDynamicConfig,
@@ -108,7 +109,8 @@ export function createMetricsPipeline(opts: MetricsPipelineOptions = {}): Metric
   const specs = specsOf(opts);
   const registry = new MetricRegistry(opts.plugins ?? builtinPlugins);
   const defaults = { ...defaultHandlerDefaults, ...opts.defaults };
-  const built: BuiltHandler[] = registry.build(specs, clock, defaults);
+  const keys = new KeySpace();
+  const built: BuiltHandler[] = registry.build(specs, clock, defaults, keys);
   const flowFamilies = built.flatMap((b) => b.families);
   const self = new SelfMetrics(clock);
   const node =
@@ -162,6 +164,7 @@ export function createMetricsPipeline(opts: MetricsPipelineOptions = {}): Metric
         }
         flows++;
         if (flow.time !== undefined) newest = flow.time;
+        keys.maintain(); // a full KeySpace is reset between flows only
         facts.set(flow);
         for (let h = 0; h < n; h++) {
           const p = predicates[h];

@@ -6,6 +6,7 @@
 import { compileFilters, type FlowPredicate } from '../filter/index.js';
 import type { HandlerSpec } from './config/parse.js';
 import { CONTEXT_OPTION_KEYS, ContextLabels, parseContextOptions } from './context/context.js';
+import { KeySpace } from './context/keys.js';
 import { MetricsError } from './errors.js';
 import { COMMON_OPTIONS, HandlerOptions } from './options.js';
 import { Family, type Clock, type FamilySpec } from './store/family.js';
@@ -79,6 +80,7 @@ export class MetricRegistry {
     specs: readonly HandlerSpec[],
     clock: Clock,
     defaults: HandlerDefaults = defaultHandlerDefaults,
+    keys: KeySpace = new KeySpace(),
   ): BuiltHandler[] {
     const names = new Set(specs.map((s) => s.name));
     for (const s of specs) {
@@ -97,7 +99,7 @@ export class MetricRegistry {
     }
     const familyNames = new Set<string>();
     // Handlers with the same context options share one ContextLabels, whose per-flow memo then
-    // computes those labels once per flow for all of them.
+    // computes their key once per flow for all of them; all share one KeySpace.
     const contexts = new Map<string, ContextLabels>();
     return specs.map((spec) => {
       const plugin = this.plugins.get(spec.name)!;
@@ -120,7 +122,7 @@ export class MetricRegistry {
       const ctxConfig = plugin.contextOptions ? parseContextOptions(spec.options) : {};
       const ctxKey = JSON.stringify(ctxConfig);
       let context = contexts.get(ctxKey);
-      if (context === undefined) contexts.set(ctxKey, (context = new ContextLabels(ctxConfig)));
+      if (context === undefined) contexts.set(ctxKey, (context = new ContextLabels(ctxConfig, keys)));
       const budget = options.int('budget', plugin.defaultBudget ?? 0);
       const ttlMs = options.duration('ttl', defaults.ttlMs);
       const exemplars = options.bool('exemplars');
@@ -130,11 +132,11 @@ export class MetricRegistry {
           throw new MetricsError('METRICS_DUPLICATE', `metric family ${fs.name} is produced twice`);
         familyNames.add(fs.name);
         const b = budget || (fs.type === 'histogram' ? defaults.histogramBudget : defaults.budget);
-        const f = new Family(fs, { budget: b, ttlMs, exemplars }, clock);
+        const f = new Family(fs, { budget: b, ttlMs, exemplars }, clock, keys);
         families.push(f);
         return f;
       };
-      const handler = plugin.create({ spec, options, context, family, clock });
+      const handler = plugin.create({ spec, options, context, family, clock, keys });
       const hasFilters = spec.includeFilters.length > 0 || spec.excludeFilters.length > 0;
       const predicate = hasFilters ? compileFilters(spec.includeFilters, spec.excludeFilters) : undefined;
       return { name: spec.name, handler, predicate, families };

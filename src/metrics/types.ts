@@ -7,6 +7,7 @@ import type { Flow } from '../flow/index.js';
 import type { FlowFacts } from './facts.js';
 import type { HandlerSpec } from './config/parse.js';
 import type { ContextLabels } from './context/context.js';
+import type { KeySpace } from './context/keys.js';
 import type { HandlerOptions } from './options.js';
 import type { Clock, Family, FamilySpec } from './store/family.js';
 
@@ -22,6 +23,11 @@ export interface HandlerContext {
   family(spec: FamilySpec): Family;
   /** The pipeline clock (ms, advanced per batch). */
   clock: Clock;
+  /**
+   * Ids for series keys (see {@link Family.atKey}); shared by the pipeline. Ids are stable
+   * during one flow; keep them longer only with an {@link KeySpace.onReset} listener.
+   */
+  keys: KeySpace;
 }
 
 /** A running handler. */

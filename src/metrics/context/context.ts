@@ -7,10 +7,10 @@
  */
 import type { Endpoint, Flow } from '../../flow/index.js';
 import { MetricsError } from '../errors.js';
-import { directionName } from '../flow-fields.js';
+import { directionCode, directionName } from '../flow-fields.js';
 import { OVERFLOW_VALUE } from '../store/levels.js';
 import type { OptionEntry } from '../config/parse.js';
-import { Interner } from './interner.js';
+import { KeySpace } from './keys.js';
 
 /** Identifiers accepted by the `*Context` options. */
 export const IDENTIFIERS = [
@@ -217,20 +217,11 @@ function listValue(
   flow: Flow,
   isSource: boolean,
   level: number,
-  interner?: Interner,
 ): string {
   if (ids === undefined) return '';
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    let v: string;
-    if (id === 'pod') {
-      const ep = isSource ? flow.source : flow.destination;
-      const ns = ep?.namespace;
-      v =
-        interner !== undefined && ns !== undefined && ns !== ''
-          ? interner.podPath(ns, ep!.pod_name ?? '')
-          : podPath(ep);
-    } else v = identifierValue(id, flow, isSource);
+    const v = identifierValue(id, flow, isSource);
     if (v !== '')
       return RANK[id] >= level ? v : degradedEndpoint(isSource ? flow.source : flow.destination, level);
   }
@@ -289,22 +280,28 @@ export class ContextLabels {
   private readonly hasSource: boolean;
   private readonly hasDestination: boolean;
   private readonly labels: readonly LabelsContextName[];
-  // Per-flow memo (one slot per orientation): several handlers share one ContextLabels, so
-  // the values and their key are computed, and the key hashed by the Map, once per flow.
-  private readonly memoFlow: (Flow | undefined)[] = [undefined, undefined];
-  private readonly memoKey: string[] = ['', ''];
-  private readonly memoValues: string[][];
-  private readonly interner = new Interner();
+  // Per-flow memo, one slot per orientation: handlers with the same context options share one
+  // ContextLabels, so a flow's key is computed once for all of them.
+  private memoFlow0: Flow | undefined = undefined;
+  private memoKey0 = 0;
+  private memoFlow1: Flow | undefined = undefined;
+  private memoKey1 = 0;
+  private readonly values: string[];
   /**
    * Fast path for the common configuration where every identifier list is just `pod` and there
    * is no labelsContext (ACNS's contexts, `sourceContext=pod;destinationContext=pod`): which
-   * side has a value for ingress, egress and other flows.
+   * side has a value for ingress, egress and other flows. The key is then made of the pod ids
+   * of the two endpoints, without building the label strings.
    */
   private readonly podOnly: boolean;
   private readonly srcWhen: [boolean, boolean, boolean];
   private readonly dstWhen: [boolean, boolean, boolean];
 
-  constructor(readonly config: ContextConfig) {
+  constructor(
+    readonly config: ContextConfig,
+    /** Where key ids come from; shared by the handlers and families of a pipeline. */
+    readonly keys: KeySpace = new KeySpace(),
+  ) {
     const c = config;
     this.hasSource = !!(c.source || c.sourceIngress || c.sourceEgress);
     this.hasDestination = !!(c.destination || c.destinationIngress || c.destinationEgress);
@@ -314,7 +311,7 @@ export class ContextLabels {
     if (this.hasDestination) names.push('destination');
     names.push(...this.labels);
     this.names = names;
-    this.memoValues = [new Array<string>(names.length).fill(''), new Array<string>(names.length).fill('')];
+    this.values = new Array<string>(names.length).fill('');
     const lists = [
       c.source,
       c.sourceIngress,
@@ -357,19 +354,24 @@ export class ContextLabels {
   }
 
   /**
-   * The exact (level 0) values of a flow joined into one string, the first part of a
-   * {@link Family.atKey} key. Memoized per flow and orientation.
+   * A number standing for the exact (level 0) values of a flow, the first part of a
+   * {@link Family.atKey} key: equal numbers mean equal values within one KeySpace epoch.
+   * `invert` is the request's point of view (see {@link ContextLabels.fill}). Memoized per flow
+   * and orientation.
    */
-  key(flow: Flow, invert = false): string {
-    const slot = invert ? 1 : 0;
-    if (this.memoFlow[slot] === flow) return this.memoKey[slot]!;
-    const v = this.memoValues[slot]!;
-    if (this.podOnly) this.podValues(v, flow, invert);
-    else this.compute(v, 0, flow, 0, invert);
-    const k = this.interner.join(v);
-    this.memoFlow[slot] = flow;
-    this.memoKey[slot] = k;
-    return k;
+  key(flow: Flow, invert = false): number {
+    if (invert) {
+      if (this.memoFlow1 !== flow) {
+        this.memoKey1 = this.computeKey(flow, true);
+        this.memoFlow1 = flow;
+      }
+      return this.memoKey1;
+    }
+    if (this.memoFlow0 !== flow) {
+      this.memoKey0 = this.computeKey(flow, false);
+      this.memoFlow0 = flow;
+    }
+    return this.memoKey0;
   }
 
   /**
@@ -377,35 +379,29 @@ export class ContextLabels {
    * point of view for response flows (httpV2): the values are swapped after computation.
    */
   fill(out: string[], off: number, flow: Flow, level: number, invert = false): void {
-    const slot = invert ? 1 : 0;
-    if (level === 0 && this.memoFlow[slot] === flow) {
-      const v = this.memoValues[slot]!;
-      for (let i = 0; i < v.length; i++) out[off + i] = v[i]!;
-      return;
-    }
     this.compute(out, off, flow, level, invert);
   }
 
-  /** Exact values for the `pod`-only configurations (see podOnly). */
-  private podValues(out: string[], flow: Flow, invert: boolean): void {
-    const d = flow.traffic_direction;
-    const dir = d === 'INGRESS' || d === 1 ? 1 : d === 'EGRESS' || d === 2 ? 2 : 0;
-    let s = this.srcWhen[dir] ? this.pod(flow.source) : '';
-    let t = this.dstWhen[dir] ? this.pod(flow.destination) : '';
-    if (invert) {
-      const x = s;
-      s = t;
-      t = x;
+  private computeKey(flow: Flow, invert: boolean): number {
+    const keys = this.keys;
+    if (this.podOnly) {
+      const dir = directionCode(flow);
+      let s = this.srcWhen[dir] ? keys.podId(flow.source) : 0;
+      let t = this.dstWhen[dir] ? keys.podId(flow.destination) : 0;
+      if (invert) {
+        const x = s;
+        s = t;
+        t = x;
+      }
+      return this.hasSource && this.hasDestination ? keys.podPair(s, t) : this.hasSource ? s : t;
     }
-    let i = 0;
-    if (this.hasSource) out[i++] = s;
-    if (this.hasDestination) out[i] = t;
-  }
-
-  private pod(ep: Endpoint | undefined): string {
-    if (ep === undefined) return '';
-    const ns = ep.namespace;
-    return ns !== undefined && ns !== '' ? this.interner.podPath(ns, ep.pod_name ?? '') : (ep.pod_name ?? '');
+    // General case: the values themselves, folded into one id.
+    const v = this.values;
+    this.compute(v, 0, flow, 0, invert);
+    if (v.length === 0) return 0;
+    let k = keys.str(v[0]!);
+    for (let i = 1; i < v.length; i++) k = keys.pair(k, keys.str(v[i]!));
+    return k;
   }
 
   private compute(out: string[], off: number, flow: Flow, level: number, invert: boolean): void {
@@ -423,9 +419,8 @@ export class ContextLabels {
           : egress && c.destinationEgress
             ? c.destinationEgress
             : c.destination;
-      const interner = level === 0 ? this.interner : undefined;
-      let s = listValue(srcIds, flow, true, level, interner);
-      let d = listValue(dstIds, flow, false, level, interner);
+      let s = listValue(srcIds, flow, true, level);
+      let d = listValue(dstIds, flow, false, level);
       if (invert) {
         const t = s;
         s = d;

@@ -9,6 +9,7 @@
  * prom-client with 7 labels and 2.3 M/s for a keyed map here (see docs/metrics.md).
  */
 import type { Flow } from '../../flow/index.js';
+import type { KeySpace } from '../context/keys.js';
 import { Level, levelCeilings } from './levels.js';
 
 /** Metric types as exposed. `gauge` families may still only ever grow (Retina's cumulative gauges). */
@@ -128,21 +129,25 @@ export class Family {
   private readonly byValues = new Map<string, Series>();
   /**
    * Fast index for {@link Family.atKey}: context key → handler code → series. Holds only
-   * exact (level 0) series, so it is bounded by the series count.
+   * exact (level 0) series, so it is bounded by the series count (handlers' keys are exactly
+   * as specific as the label values). Keys are KeySpace ids: the index is dropped when the
+   * KeySpace resets.
    */
-  private readonly rows = new Map<string, Map<string | number, Series>>();
+  private readonly rows = new Map<number, Map<string | number, Series>>();
   private readonly ceilings: number[];
   private readonly buf: string[];
   /** Indices of declared labels in sorted-name order. */
   private readonly order: number[];
   private sorted: Series[] | undefined;
-  private lastK1: string | undefined;
+  private lastK1 = NaN; // matches no key
   private lastRow: Map<string | number, Series> | undefined;
 
   constructor(
     spec: FamilySpec,
     settings: FamilySettings,
     private readonly clock: Clock,
+    /** The KeySpace whose ids {@link Family.atKey} receives; its resets drop the index. */
+    keys?: KeySpace,
   ) {
     this.name = spec.name;
     this.help = spec.help;
@@ -157,6 +162,7 @@ export class Family {
     this.ceilings = levelCeilings(settings.budget);
     this.buf = new Array<string>(spec.labels.length).fill('');
     this.order = spec.labels.map((_, i) => i).sort((a, b) => cmp(spec.labels[a]!, spec.labels[b]!));
+    keys?.onReset(() => this.dropIndex());
   }
 
   /** Number of series. */
@@ -166,13 +172,15 @@ export class Family {
 
   /**
    * The series of a flow, found through a precomputed two-part key: `k1` (the handler's
-   * context key, shared between handlers and hashed once per flow) and `k2` (a small code or
-   * string for the handler's own labels). The pair must determine the label values. On a miss
-   * this falls back to {@link Family.at} with `fill`, and indexes the exact series it finds.
+   * context key, {@link ContextLabels.key}, shared between handlers and computed once per
+   * flow) and `k2` (a number, or a string for unusual values, for the handler's own labels,
+   * usually built from KeySpace ids). Within a KeySpace epoch the pair must determine the label
+   * values, and be no more specific than them (the index must stay bounded by the series
+   * count). On a miss this falls back to {@link Family.at} with `fill`, and indexes the exact
+   * series it finds.
    */
-  atKey<A>(k1: string, k2: string | number, fill: LabelFill<A>, flow: Flow, arg: A): Series | undefined {
-    // One-entry cache: interned context keys make the comparison a pointer check, and
-    // families without context labels always hit it.
+  atKey<A>(k1: number, k2: string | number, fill: LabelFill<A>, flow: Flow, arg: A): Series | undefined {
+    // One-entry cache: families without context labels (k1 = 0) always hit it.
     let row: Map<string | number, Series> | undefined;
     if (k1 === this.lastK1) row = this.lastRow;
     else {
@@ -319,10 +327,15 @@ export class Family {
   reset(): void {
     for (const s of this.byValues.values()) s.dead = true;
     this.byValues.clear();
-    this.rows.clear();
-    this.lastK1 = undefined;
-    this.lastRow = undefined;
+    this.dropIndex();
     this.sorted = undefined;
+  }
+
+  /** Forgets the {@link Family.atKey} index (series stay; they are found again by value). */
+  dropIndex(): void {
+    this.rows.clear();
+    this.lastK1 = NaN;
+    this.lastRow = undefined;
   }
 
   private removeWhere(pred: (s: Series) => boolean): number {
@@ -339,7 +352,7 @@ export class Family {
       for (const [k2, s] of row) if (s.dead) row.delete(k2);
       if (row.size === 0) this.rows.delete(k1);
     }
-    this.lastK1 = undefined;
+    this.lastK1 = NaN;
     this.lastRow = undefined;
     this.sorted = undefined;
     this.expired += n;

@@ -81,6 +81,7 @@ export const dnsLatencyPlugin: MetricPlugin = {
   contextOptions: true,
   create(h) {
     const ctx = h.context;
+    const keys = h.keys;
     const n = ctx.size;
     const withQuery = h.options.has('query');
     const timeoutMs = h.options.duration('timeout', 5000);
@@ -133,7 +134,12 @@ export const dnsLatencyPlugin: MetricPlugin = {
     };
     const record = (flow: Flow, seconds: number) => {
       const d = flow.l7!.dns!;
-      const k2 = `${d.rcode ?? 0}\u0001${d.qtypes?.join(',') ?? ''}\u0001${withQuery ? (d.query ?? '') : ''}`;
+      // (rcode, qtypes[, query]) as KeySpace ids.
+      const queryId = keys.dns(d);
+      const q = withQuery ? keys.pair(queryId, keys.qtypesId) : keys.qtypesId;
+      const rcode = d.rcode ?? 0;
+      const k2 =
+        Number.isInteger(rcode) && rcode >= 0 && rcode < 1 << 20 ? keys.pair(q, rcode) : `${rcode}\u0001${q}`;
       const s = latency.atKey(ctx.key(flow, true), k2, fillLatency, flow, undefined);
       if (s === undefined) return;
       const b = latency.observe(s, seconds);

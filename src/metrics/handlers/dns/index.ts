@@ -21,6 +21,7 @@ export const dnsPlugin: MetricPlugin = {
   contextOptions: true,
   create(h) {
     const ctx = h.context;
+    const keys = h.keys;
     const n = ctx.size;
     const withQuery = h.options.has('query');
     const ignoreAAAA = h.options.has('ignoreAAAA');
@@ -75,8 +76,13 @@ export const dnsPlugin: MetricPlugin = {
       out[n + 1] = dns.qtypes?.join(',') ?? '';
       if (withQuery) out[n + 2] = foldQuery(dns.query ?? '', level);
     };
-    // k2: the handler's own label values as text (DNS records are a minority of flows).
-    const count = (fam: typeof queries, fill: LabelFill<string>, flow: Flow, arg: string, k2: string) => {
+    const count = (
+      fam: typeof queries,
+      fill: LabelFill<string>,
+      flow: Flow,
+      arg: string,
+      k2: number | string,
+    ) => {
       const s = fam.atKey(ctx.key(flow), k2, fill, flow, arg);
       if (s === undefined) return;
       s.value += 1;
@@ -89,22 +95,26 @@ export const dnsPlugin: MetricPlugin = {
         if (dns === undefined) return;
         const qt = dns.qtypes;
         if (ignoreAAAA && qt !== undefined && qt.length === 1 && qt[0] === 'AAAA') return;
-        const qtypes = qt === undefined ? '' : qt.length === 1 ? qt[0]! : qt.join(',');
-        const query = withQuery ? (dns.query ?? '') : '';
-        if (facts.dropped) count(queries, fillQuery, flow, 'Policy denied', `D\u0001${qtypes}\u0001${query}`);
-        else if (facts.reply !== 1) count(queries, fillQuery, flow, '', `Q\u0001${qtypes}\u0001${query}`);
+        // Own labels as KeySpace ids: the question types, and the query when it is a label.
+        const queryId = keys.dns(dns);
+        const q = withQuery ? keys.pair(queryId, keys.qtypesId) : keys.qtypesId;
+        if (facts.dropped) count(queries, fillQuery, flow, 'Policy denied', q * 2 + 1);
+        else if (facts.reply !== 1) count(queries, fillQuery, flow, '', q * 2);
         else {
-          const rcode = rcodeName(dns.rcode);
-          count(
-            responses,
-            fillResponse,
-            flow,
-            rcode,
-            `${rcode}\u0001${qtypes}\u0001${query}\u0001${dns.ips?.length ?? 0}`,
-          );
+          const rcode = dns.rcode ?? 0;
+          const ips = dns.ips?.length ?? 0;
+          // (rcode, ips_returned) packed into one Smi when both are in their usual ranges.
+          const k2 =
+            Number.isInteger(rcode) && rcode >= 0 && rcode < 4096 && ips < 65536
+              ? keys.pair(q, rcode * 65536 + ips)
+              : `${rcodeName(rcode)}\u0001${q}\u0001${ips}`;
+          count(responses, fillResponse, flow, rcodeName(rcode), k2);
           const rr = dns.rrtypes;
           if (rr !== undefined)
-            for (const t of rr) count(types, fillType, flow, t, `${t}\u0001${qtypes}\u0001${query}`);
+            for (let i = 0; i < rr.length; i++) {
+              const t = rr[i]!;
+              count(types, fillType, flow, t, keys.pair(q, keys.str(t)));
+            }
         }
       },
     };

@@ -12,6 +12,7 @@ export const dropPlugin: MetricPlugin = {
   contextOptions: true,
   create(h) {
     const ctx = h.context;
+    const keys = h.keys;
     const n = ctx.size;
     const drops = contextFamily(h, 'hubble_drop_total', 'Number of drops', 'counter', ['reason', 'protocol']);
     const fill: LabelFill<void> = (out, flow, level) => {
@@ -22,13 +23,9 @@ export const dropPlugin: MetricPlugin = {
     return {
       observe(flow, facts) {
         if (!facts.dropped) return;
-        const s = drops.atKey(
-          ctx.key(flow),
-          `${dropReasonName(flow)}|${facts.protocol}`,
-          fill,
-          flow,
-          undefined,
-        );
+        // (reason, protocol): protocol indexes are < 16.
+        const k2 = keys.str(dropReasonName(flow)) * 16 + facts.protocol;
+        const s = drops.atKey(ctx.key(flow), k2, fill, flow, undefined);
         if (s === undefined) return;
         s.value += 1;
         if (drops.exemplars) drops.exemplar(s, flow, 1);

@@ -23,6 +23,7 @@ export const httpLatencyPlugin: MetricPlugin = {
   contextOptions: true,
   create(h) {
     const ctx = h.context;
+    const keys = h.keys;
     const n = ctx.size;
     const fam = contextFamily(
       h,
@@ -46,13 +47,14 @@ export const httpLatencyPlugin: MetricPlugin = {
         const l7 = facts.l7;
         if (l7?.http === undefined || l7.latency_ns === undefined || l7TypeName(flow) !== 'RESPONSE') return;
         const http = l7.http;
-        const s = fam.atKey(
-          ctx.key(flow, true),
-          `${http.method ?? ''}\u0001${http.code ?? 0}\u0001${reporter(flow)}`,
-          fill,
-          flow,
-          undefined,
-        );
+        // (method, status, reporter) as KeySpace ids; the reporter follows facts.direction (< 4).
+        const code = http.code ?? 0;
+        const method = keys.str(http.method ?? '');
+        const k2 =
+          Number.isInteger(code) && code >= 0 && code < 1 << 20
+            ? keys.pair(method, code * 4 + facts.direction)
+            : `${method}\u0001${code}\u0001${facts.direction}`;
+        const s = fam.atKey(ctx.key(flow, true), k2, fill, flow, undefined);
         if (s === undefined) return;
         const v = latencySeconds(flow);
         const b = fam.observe(s, v);

@@ -10,14 +10,14 @@ import type { Family, LabelFill } from '../../store/family.js';
 import type { HandlerContext, MetricHandler, MetricPlugin } from '../../types.js';
 import { DEFAULT_BUCKETS, contextFamily } from '../common.js';
 
-function count(fam: Family, k1: string, k2: string, fill: LabelFill<void>, flow: Flow): void {
+function count(fam: Family, k1: number, k2: number | string, fill: LabelFill<void>, flow: Flow): void {
   const s = fam.atKey(k1, k2, fill, flow, undefined);
   if (s === undefined) return;
   s.value += 1;
   if (fam.exemplars) fam.exemplar(s, flow, 1);
 }
 
-function observe(fam: Family, k1: string, k2: string, fill: LabelFill<void>, flow: Flow): void {
+function observe(fam: Family, k1: number, k2: number, fill: LabelFill<void>, flow: Flow): void {
   const s = fam.atKey(k1, k2, fill, flow, undefined);
   if (s === undefined) return;
   const v = latencySeconds(flow);
@@ -27,6 +27,7 @@ function observe(fam: Family, k1: string, k2: string, fill: LabelFill<void>, flo
 
 function createHttp(h: HandlerContext, v2: boolean): MetricHandler {
   const ctx = h.context;
+  const keys = h.keys;
   const n = ctx.size;
   const requests = contextFamily(
     h,
@@ -78,20 +79,21 @@ function createHttp(h: HandlerContext, v2: boolean): MetricHandler {
       const t = l7TypeName(flow);
       if (t !== 'RESPONSE' && (v2 || t !== 'REQUEST')) return;
       const k1 = ctx.key(flow, v2);
-      const method = http.method ?? '';
-      const rep = reporter(flow);
+      // Own labels as KeySpace ids; `reporter` follows the direction (facts.direction < 4).
+      const method = keys.str(http.method ?? '');
+      const mp = keys.pair(method, keys.str(http.protocol ?? ''));
+      const dir = facts.direction;
       if (t === 'REQUEST') {
-        count(requests, k1, `${method}\u0001${http.protocol ?? ''}\u0001${rep}`, noStatus, flow);
+        count(requests, k1, mp * 4 + dir, noStatus, flow);
         return;
       }
-      count(
-        v2 ? requests : responses!,
-        k1,
-        `${method}\u0001${http.protocol ?? ''}\u0001${http.code ?? 0}\u0001${rep}`,
-        withStatus,
-        flow,
-      );
-      observe(duration, k1, `${method}\u0001${rep}`, durationFill, flow);
+      const code = http.code ?? 0;
+      const k2 =
+        Number.isInteger(code) && code >= 0 && code < 1 << 20
+          ? keys.pair(mp, code * 4 + dir)
+          : `${mp}\u0001${code}\u0001${dir}`;
+      count(v2 ? requests : responses!, k1, k2, withStatus, flow);
+      observe(duration, k1, method * 4 + dir, durationFill, flow);
     },
   };
 }

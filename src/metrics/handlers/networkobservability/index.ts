@@ -47,7 +47,7 @@ const fillDnsResponse: LabelFill<void> = (out, flow, level) => {
 };
 
 function add(fam: Family, k2: string | number, fill: LabelFill<void>, flow: Flow, v: number): void {
-  const s = fam.atKey('', k2, fill, flow, undefined);
+  const s = fam.atKey(0, k2, fill, flow, undefined);
   if (s === undefined) return;
   s.value += v;
   if (fam.exemplars) fam.exemplar(s, flow, v);
@@ -60,6 +60,7 @@ export const networkObservabilityPlugin: MetricPlugin = {
   options: {},
   contextOptions: false,
   create(h) {
+    const keys = h.keys;
     const g = (name: string, help: string, labels: string[]) =>
       h.family({ name, help, type: 'gauge', labels });
     const fwdCount = g('networkobservability_forward_count', 'Total forwarded packets', ['direction']);
@@ -83,7 +84,7 @@ export const networkObservabilityPlugin: MetricPlugin = {
     });
     const FLAGS = ['syn', 'synack', 'fin', 'rst'];
     const flag = (flow: Flow, dir: number, f: number) => {
-      const s = flags.atKey('', dir * 4 + f, fillFlag, flow, FLAGS[f]!);
+      const s = flags.atKey(0, dir * 4 + f, fillFlag, flow, FLAGS[f]!);
       if (s !== undefined) s.value += 1;
     };
     return {
@@ -91,17 +92,21 @@ export const networkObservabilityPlugin: MetricPlugin = {
         if (facts.eventType === EVENT.L7) {
           const dns = facts.l7?.dns;
           if (dns === undefined || facts.dropped) return;
-          const qt = dns.qtypes?.join(',') ?? '';
+          // (query, qtypes) as a KeySpace id, shared with the dns handlers through keys.dns().
+          const qq = keys.pair(keys.dns(dns), keys.qtypesId);
           if (facts.reply === 1) {
-            const ips = dns.ips;
-            const k2 = `${dns.rcode ?? 0}\u0001${qt}\u0001${dns.query ?? ''}\u0001${ips?.join(',') ?? ''}`;
+            const rcode = dns.rcode ?? 0;
+            const k2 =
+              Number.isInteger(rcode) && rcode >= 0 && rcode < 1 << 20
+                ? keys.pair(keys.pair(qq, keys.list(dns.ips)), rcode)
+                : `${rcode}\u0001${qq}\u0001${dns.ips?.join(',') ?? ''}`;
             add(dnsResp, k2, fillDnsResponse, flow, 1);
-          } else add(dnsReq, `${qt}\u0001${dns.query ?? ''}`, fillDnsRequest, flow, 1);
+          } else add(dnsReq, qq, fillDnsRequest, flow, 1);
           return;
         }
         const dir = facts.direction;
         if (facts.dropped) {
-          const k2 = `${dropReasonName(flow)}\u0001${dir}`;
+          const k2 = keys.str(dropReasonName(flow)) * 4 + dir;
           add(dropCount, k2, fillDrop, flow, 1);
           const bytes = flow.extensions === undefined ? 0 : flowBytes(flow);
           add(dropBytes, k2, fillDrop, flow, bytes);
