@@ -1,7 +1,8 @@
 /**
  * `flowlens observe` speed and memory on a generated flow log (bench/gen-flows.ts), for the
  * queries the issue names, run as real CLI processes with output to /dev/null. Peak memory is
- * the child's VmHWM, polled from /proc.
+ * the child's VmHWM and CPU time its utime + stime (all threads, GC helpers included), both
+ * polled from /proc; on a busy machine flows per CPU-second is the steadier figure.
  *
  *   npx tsx bench/gen-flows.ts 1000000 && npx tsx bench/observe.ts [file=bench/out/flows-1m.jsonl]
  */
@@ -36,6 +37,17 @@ function peakKiB(pid: number): number {
   }
 }
 
+/** utime + stime of a process in seconds (fields 14 and 15 of /proc/PID/stat). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 for (const q of queries) {
   const out = openSync('/dev/null', 'w');
   const t0 = process.hrtime.bigint();
@@ -43,7 +55,11 @@ for (const q of queries) {
     stdio: ['ignore', out, 'inherit'],
   });
   let peak = 0;
-  const timer = setInterval(() => (peak = Math.max(peak, peakKiB(child.pid!))), 20);
+  let cpu = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, peakKiB(child.pid!));
+    cpu = Math.max(cpu, cpuSeconds(child.pid!));
+  }, 20);
   const code: number = await new Promise((r) => child.on('exit', (c) => r(c ?? 1)));
   clearInterval(timer);
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -52,6 +68,6 @@ for (const q of queries) {
     ? ` (target ${(q.hubble * q.factor).toLocaleString('en-US')}/s = ${q.factor}x hubble)`
     : '';
   console.log(
-    `${q.name.padEnd(60)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} flows/s${target}, ${s.toFixed(2)} s, peak ${(peak / 1024).toFixed(0)} MiB, exit ${code}`,
+    `${q.name.padEnd(60)} ${Math.round(rate).toLocaleString('en-US').padStart(9)} flows/s${target}, ${s.toFixed(2)} s, ${cpu.toFixed(2)} s CPU (${Math.round(lines / cpu).toLocaleString('en-US')} flows per CPU-s), peak ${(peak / 1024).toFixed(0)} MiB, exit ${code}`,
   );
 }

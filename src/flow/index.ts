@@ -6,6 +6,7 @@ export {
   decodeEvent,
   decodeFlow,
   decodeFilter,
+  isCanonicalEvent,
   encodeEvent,
   encodeFlow,
   encodeFilter,
@@ -15,4 +16,15 @@ export {
   type DecodeContext,
   type JsonSchemaMode,
 } from './json-codec.js';
-export { setRawJson, rawJson, clearRawJson, isCanonicalJsonText } from './raw-json.js';
+export {
+  setRawJson,
+  rawJson,
+  rawAsciiJson,
+  clearRawJson,
+  isCanonicalJsonText,
+  hasCanonicalChars,
+  hasCanonicalEscapes,
+  hasCanonicalSpacing,
+  canonicalEscapeLength,
+  GO_ESCAPED_CHARS,
+} from './raw-json.js';

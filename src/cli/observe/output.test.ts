@@ -78,3 +78,71 @@ describe('BufferedWriter', () => {
     expect(sink.writes).toEqual([]);
   });
 });
+
+describe('BufferedWriter in byte mode', () => {
+  /** A sink that records Buffers; `full` makes write() report backpressure. */
+  class ByteSink extends EventEmitter {
+    writes: Buffer[] = [];
+    full = false;
+    write(chunk: string | Uint8Array, cb?: (err?: Error | null) => void): boolean {
+      // Copy: the writer reuses a Buffer once its write callback has run.
+      this.writes.push(Buffer.from(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+      queueMicrotask(() => cb?.(null));
+      return !this.full;
+    }
+    text(): string {
+      return Buffer.concat(this.writes).toString('utf8');
+    }
+  }
+
+  it('encodes text and ASCII lines into large Buffers', async () => {
+    const sink = new ByteSink();
+    const w = new BufferedWriter(sink, 64, { bytes: true });
+    let want = '';
+    for (let i = 0; i < 50; i++) {
+      const t = i % 3 === 0 ? `é ${i} ✓\n` : i % 3 === 1 ? `ascii line ${i}` : '';
+      if (i % 3 === 1) {
+        w.writeAsciiLine(t);
+        want += t + '\n';
+      } else {
+        w.write(t);
+        want += t;
+      }
+      if (i % 10 === 0) await w.flush();
+    }
+    const big = 'x'.repeat(1000) + 'ü\n';
+    w.write(big);
+    w.writeAsciiLine('y'.repeat(200));
+    want += big + 'y'.repeat(200) + '\n';
+    await w.finish();
+    expect(sink.text()).toBe(want);
+    expect(sink.writes.length).toBeGreaterThan(5);
+  });
+
+  it('waits for a drain that comes after the write returned false', async () => {
+    const sink = new ByteSink();
+    sink.full = true;
+    const w = new BufferedWriter(sink, 8, { bytes: true });
+    w.writeAsciiLine('0123456789');
+    expect(w.due).toBe(true);
+    let flushed = false;
+    const p = w.flush().then(() => (flushed = true));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(flushed).toBe(false);
+    sink.emit('drain');
+    await p;
+    expect(flushed).toBe(true);
+  });
+
+  it('does not wait for a drain that already happened', async () => {
+    const sink = new ByteSink();
+    sink.full = true;
+    const w = new BufferedWriter(sink, 8, { bytes: true });
+    w.writeAsciiLine('0123456789');
+    sink.full = false;
+    sink.emit('drain');
+    await w.flush();
+    await w.finish();
+    expect(sink.text()).toBe('0123456789\n');
+  });
+});

@@ -41,7 +41,7 @@ export interface ObserveIO {
  * });
  */
 export async function runObserve(argv: readonly string[], io: ObserveIO): Promise<number> {
-  const out = new BufferedWriter(io.stdout);
+  const out = new BufferedWriter(io.stdout, undefined, { bytes: true });
   const err = new BufferedWriter(io.stderr, 64 * 1024);
   try {
     const inv = parseObserveArgs(argv, { nowMs: io.now(), env: io.env });
@@ -133,6 +133,7 @@ async function runFlows(
   const mode = selectionMode(run.request);
   const inWindow = timeWindow(run.request);
   const printer = makePrinter(run, io);
+  const asciiLine = printer.asciiLine?.bind(printer);
   const stats = run.stats ? new FlowStats() : undefined;
   const ring = mode.kind === 'last' ? new RingBuffer<FlowEvent>(mode.n) : undefined;
   const limit = mode.kind === 'first' ? mode.n : Infinity;
@@ -142,8 +143,12 @@ async function runFlows(
   const emit = (ev: FlowEvent): void => {
     emitted++;
     if (stats) return stats.add(ev);
-    const text = printer.event(ev);
-    if (text !== '') out.write(text);
+    const line = asciiLine?.(ev);
+    if (line !== undefined) out.writeAsciiLine(line);
+    else {
+      const text = printer.event(ev);
+      if (text !== '') out.write(text);
+    }
     if (!run.silentErrors && ev.node_status !== undefined) {
       const status = printer.status(ev);
       if (status !== '') err.write(status);

@@ -5,7 +5,7 @@
  * prints the bare Flow instead; `-o jsonpb` is unaffected. Node-status responses go to stderr
  * as JSON; lost events print nothing (v0.12.3).
  */
-import { encodeEvent, encodeFlow, type FlowEvent, rawJson } from '../../flow/index.js';
+import { encodeEvent, encodeFlow, type FlowEvent, rawAsciiJson, rawJson } from '../../flow/index.js';
 import { isShownNodeStatus } from './node-status.js';
 import type { OutputFormat, Printer, PrinterOptions } from './types.js';
 
@@ -27,6 +27,10 @@ export class JsonPrinter implements Printer {
     if (this.#bareFlow) return encodeFlow(f) + '\n';
     // A line read verbatim from canonical input is what encodeEvent would produce: reuse it.
     return (rawJson(ev) ?? encodeEvent(ev)) + '\n';
+  }
+
+  asciiLine(ev: FlowEvent): string | undefined {
+    return this.#bareFlow || ev.flow === undefined ? undefined : rawAsciiJson(ev);
   }
 
   status(ev: FlowEvent): string {

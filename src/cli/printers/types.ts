@@ -80,6 +80,12 @@ export interface Printer {
   status(ev: FlowEvent): string;
   /** Text for stdout once the stream has ended (buffered table); `''` for streaming formats. */
   footer(): string;
+  /**
+   * Optional fast path: when it returns a string, `event(ev)` would return exactly that string
+   * plus `'\n'`, and the string is pure ASCII, so the caller may copy it out without UTF-8
+   * encoding (`-o json` reprinting a canonical input line). `undefined`: call `event`.
+   */
+  asciiLine?(ev: FlowEvent): string | undefined;
 }
 
 /** Stable codes of `PrinterError`. */

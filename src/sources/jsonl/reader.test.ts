@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { encodeEvent, rawJson, type FlowEvent } from '../../flow/index.js';
+import { encodeEvent, rawAsciiJson, rawJson, type FlowEvent } from '../../flow/index.js';
 import { readFlowLog, FlowLogError } from './index.js';
 import { splitLines } from './line-splitter.js';
 
@@ -238,18 +238,87 @@ describe('readFlowLog keepRaw', () => {
   });
 });
 
+describe('readFlowLog fast paths', () => {
+  // Many golden lines (several 256 KiB read chunks and 64 KiB decode regions), with odd lines.
+  const many = Array.from({ length: 2000 }, (_, i) => goldenLines[i % goldenLines.length]);
+
+  it('reports a not-a-flow line among thousands of canonical ones, with its line number', async () => {
+    const lines = [...many];
+    lines[1500] = lines[1500].replace(/"verdict":"[A-Z_]+"/, '"verdict":"forwarded"');
+    lines[1700] = lines[1700].replace('"event_type":{', '"event_type":[],"zz":{');
+    const { events, warnings, stats } = await readAll([file('fast-bad.jsonl', lines.join('\n') + '\n')]);
+    expect(events).toHaveLength(1998);
+    expect(stats.invalid).toBe(2);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^line 1501: not a flow: .*enum/);
+    expect(warnings[1]).toMatch(/^line 1701: not a flow/);
+  });
+
+  it('reads the same events and line numbers however the input is chunked', async () => {
+    const text = many.join('\n') + '\n';
+    const fromFile = await readAll([file('fast-many.jsonl', text)], { keepRaw: true });
+    // One byte at a time through a stream for the first lines, then odd-sized chunks.
+    const bytes = Buffer.from(text);
+    const chunks: Buffer[] = [];
+    for (let i = 0, n = 1; i < bytes.length; i += n, n = (n * 7 + 3) % 70001)
+      chunks.push(bytes.subarray(i, i + n));
+    const fromStream = await readAll(['-'], { keepRaw: true, stdin: Readable.from(chunks) });
+    expect(fromFile.events).toHaveLength(2000);
+    expect(fromStream.events).toEqual(fromFile.events);
+    expect(fromFile.events.map((e) => encodeEvent(e))).toEqual(many);
+    expect(fromFile.events.map((e) => rawJson(e) ?? encodeEvent(e))).toEqual(many);
+  });
+
+  it('reads lines longer than a read chunk (the chunk buffers are reused)', async () => {
+    const long = `{"flow":{"Summary":"${'z'.repeat(700 * 1024)}"}}`;
+    const lines = [goldenLines[0], long, goldenLines[1], long, goldenLines[2]];
+    const { events, warnings } = await readAll([file('fast-long.jsonl', lines.join('\n'))]);
+    expect(warnings).toEqual([]);
+    expect(events.map((e) => encodeEvent(e))).toEqual(lines);
+  });
+
+  it('keeps lines with Go escapes and spaces inside strings; re-encodes the rest', async () => {
+    const dns = goldenLines.find((l) => l.includes('\\"'));
+    const http = goldenLines.find((l) => /"Summary":"HTTP\/1\.1 \d/.test(l));
+    expect(dns).toBeDefined();
+    expect(http).toBeDefined();
+    const odd = [
+      http!.replace('"Summary":"', '"Summary":"\\/'),
+      http!.replace('"Summary":"', '"Summary":"\\u0041'),
+      dns!.replace('"flow":{', '"flow": {'),
+      http!.replace('"Summary":"', '"Summary":"<'),
+    ];
+    const { events } = await readAll([file('fast-esc.jsonl', [dns, http, ...odd].join('\n') + '\n')], {
+      keepRaw: true,
+    });
+    expect(events.map((e) => rawJson(e) !== undefined)).toEqual([true, true, false, false, false, false]);
+    expect(rawAsciiJson(events[0])).toBe(dns);
+  });
+
+  it('marks non-ASCII lines so they are written as UTF-8', async () => {
+    const line = goldenLines[0]
+      .replace('"flow":{', '"flow":{"uuid":"é",')
+      .replace(/"uuid":"[^"]*",(?="verdict)/, '');
+    const { events } = await readAll([file('fast-utf8.jsonl', `${goldenLines[0]}\n${line}\n`)], {
+      keepRaw: true,
+    });
+    expect(events).toHaveLength(2);
+    for (const ev of events) expect(rawAsciiJson(ev)).toBeUndefined();
+  });
+});
+
 describe('splitLines', () => {
   it('numbers lines across chunk boundaries', async () => {
     const chunks = ['a\nb', 'c\n', '\\\nd\ne\\f\ng'].map((s) => Buffer.from(s));
     const out = [];
     for await (const items of splitLines(Readable.from(chunks))) out.push(...items);
     expect(out).toEqual([
-      { kind: 'line', lineNo: 1, text: 'a', plain: true },
-      { kind: 'line', lineNo: 2, text: 'bc', plain: true },
-      { kind: 'line', lineNo: 3, text: '\\', plain: false },
-      { kind: 'line', lineNo: 4, text: 'd', plain: true },
-      { kind: 'line', lineNo: 5, text: 'e\\f', plain: false },
-      { kind: 'line', lineNo: 6, text: 'g', plain: true },
+      { kind: 'line', lineNo: 1, text: 'a', plain: true, clean: true, ascii: true },
+      { kind: 'line', lineNo: 2, text: 'bc', plain: true, clean: true, ascii: true },
+      { kind: 'line', lineNo: 3, text: '\\', plain: false, clean: false, ascii: true },
+      { kind: 'line', lineNo: 4, text: 'd', plain: true, clean: true, ascii: true },
+      { kind: 'line', lineNo: 5, text: 'e\\f', plain: false, clean: true, ascii: true },
+      { kind: 'line', lineNo: 6, text: 'g', plain: true, clean: true, ascii: true },
     ]);
   });
 });
