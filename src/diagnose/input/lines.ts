@@ -1,13 +1,13 @@
 /**
  * Feeds JSON lines into a DiagnosisAccumulator as fast as V8 allows: chunks that are pure ASCII
  * (almost all Hubble output) are decoded as latin1, which is several times faster than UTF-8
- * decoding; canonical lines are used as JSON.parse returns them, with a verified sample (see
- * verify.ts); everything else goes through decodeEvent like the flow-log reader does.
+ * decoding; lines that are already canonical FlowEvents (an exact, allocation-free check generated
+ * from the same descriptors as the decoder: `isCanonicalEvent`) are used as JSON.parse returns
+ * them; everything else goes through decodeEvent like the flow-log reader does.
  */
 import { isAscii } from 'node:buffer';
-import { decodeEvent, type FlowEvent } from '../../flow/index.js';
+import { decodeEvent, isCanonicalEvent, type FlowEvent } from '../../flow/index.js';
 import type { DiagnosisAccumulator } from '../accumulator.js';
-import { projectEvent, sameJson } from './verify.js';
 
 /** Counters of one read. */
 export interface LineStats {
@@ -15,17 +15,13 @@ export interface LineStats {
   events: number;
   invalid: number;
   tooLong: number;
-  /** Lines decoded the slow way (non-canonical, or after the fast path was switched off). */
+  /** Lines decoded the slow way (not in Hubble's canonical form). */
   decoded: number;
-  /** Lines checked against the slow path. */
-  verified: number;
-  /** Set when a verified line differed: the fast path was switched off from there on. */
-  fastPathOff: boolean;
 }
 
 /** A new, zeroed LineStats. */
 export function newLineStats(): LineStats {
-  return { lines: 0, events: 0, invalid: 0, tooLong: 0, decoded: 0, verified: 0, fastPathOff: false };
+  return { lines: 0, events: 0, invalid: 0, tooLong: 0, decoded: 0 };
 }
 
 /** Adds b's counters to a. */
@@ -35,14 +31,7 @@ export function addLineStats(a: LineStats, b: LineStats): void {
   a.invalid += b.invalid;
   a.tooLong += b.tooLong;
   a.decoded += b.decoded;
-  a.verified += b.verified;
-  a.fastPathOff ||= b.fastPathOff;
 }
-
-const CANONICAL = '{"flow":{"time":"';
-/** Lines verified unconditionally at the start, then one in VERIFY_EVERY. */
-const VERIFY_FIRST = 1000;
-const VERIFY_EVERY = 256;
 
 /** Splits byte chunks into lines and folds each into the accumulator. */
 export class LineFeeder {
@@ -140,7 +129,7 @@ export class LineFeeder {
     }
     let ev: FlowEvent;
     try {
-      ev = this.event(line, value);
+      ev = this.event(value);
     } catch (err) {
       st.invalid++;
       this.warn(`line ${st.lines}: not a flow: ${(err as Error).message}`);
@@ -150,26 +139,9 @@ export class LineFeeder {
     this.acc.add(ev);
   }
 
-  private event(line: string, value: unknown): FlowEvent {
-    const st = this.stats;
-    const canonical =
-      !st.fastPathOff && line.startsWith(CANONICAL) && typeof (value as FlowEvent).flow === 'object';
-    if (!canonical) {
-      st.decoded++;
-      return decodeEvent(value);
-    }
-    const raw = value as FlowEvent;
-    if (st.events < VERIFY_FIRST || st.events % VERIFY_EVERY === 0) {
-      st.verified++;
-      const decoded = decodeEvent(JSON.parse(line));
-      if (!sameJson(projectEvent(raw), projectEvent(decoded))) {
-        st.fastPathOff = true;
-        this.warn(
-          `line ${st.lines}: input is not in Hubble's canonical form; decoding every line from here on (slower)`,
-        );
-        return decoded;
-      }
-    }
-    return raw;
+  private event(value: unknown): FlowEvent {
+    if (isCanonicalEvent(value)) return value;
+    this.stats.decoded++;
+    return decodeEvent(value);
   }
 }
