@@ -15,6 +15,8 @@ export interface HistoryQuery {
   since?: string;
   until?: string;
   predicate?: FlowPredicate;
+  /** Non-follow, without first/number: only the last `tail` matching flows of the selection. */
+  tail?: number;
 }
 
 /** Counters of the history. */

@@ -47,7 +47,14 @@ export class RingHistory implements FlowHistory {
   }
 
   async *read(q: HistoryQuery, signal: AbortSignal): AsyncIterable<FlowEvent[]> {
-    const opts = { number: q.number, first: q.first, since: q.since, until: q.until, predicate: q.predicate };
+    const opts = {
+      number: q.number,
+      first: q.first,
+      since: q.since,
+      until: q.until,
+      predicate: q.predicate,
+      tail: q.follow ? undefined : q.tail,
+    };
     const lost = (n: number) => (this.readerLost += n);
     if (q.follow) {
       for await (const items of followRing(this.ring, { ...opts, signal, maxBatch: BATCH })) {

@@ -72,7 +72,7 @@ export class StoreHistory implements FlowHistory {
 
   async *read(q: HistoryQuery, signal: AbortSignal): AsyncIterable<FlowEvent[]> {
     const o = { number: q.number, since: q.since, until: q.until, predicate: q.predicate, signal };
-    const it = q.follow ? this.store.follow(o) : this.store.query({ ...o, first: q.first });
+    const it = q.follow ? this.store.follow(o) : this.store.query({ ...o, first: q.first, tail: q.tail });
     const lost = (n: number) => (this.readerLost += n);
     for await (const items of it) {
       yield itemsToEvents(items, this.nodeName, lost);

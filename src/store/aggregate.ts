@@ -4,8 +4,8 @@
  * cut to k, the rest summed into `other`).
  */
 import type { AggregateGroup, Dimension, Measure } from '../server/http/contract.js';
-import type { AggregateRow, DimensionFilter } from './history-store.js';
-import { dimReader, rowIsFlow, type DimReader, type RowSource } from './rows.js';
+import type { AggregateRow, DimensionAlternatives, DimensionFilter } from './history-store.js';
+import { dimReader, memoByFragments, rowIsFlow, type DimReader, type RowSource } from './rows.js';
 import { F_LATENCY } from './flow-split.js';
 
 /** Default and maximum k. */
@@ -26,6 +26,21 @@ const newAcc = (keepLats: boolean): Acc => ({
   lats: keepLats ? [] : undefined,
 });
 
+interface Group {
+  key: string[];
+  acc: Acc;
+  points: Map<number, Acc>;
+}
+
+function count(a: Acc, lat: number | undefined): void {
+  a.flows++;
+  if (lat !== undefined) {
+    a.latSum += lat;
+    a.latCount++;
+    a.lats?.push(lat);
+  }
+}
+
 /** quantile_cont as DuckDB computes it (linear interpolation between closest ranks). */
 export function quantileCont(values: number[], q: number): number {
   if (values.length === 0) return NaN;
@@ -42,23 +57,42 @@ function accValue(a: Acc, measure: Measure): number {
   return quantileCont(a.lats ?? [], 0.95) / 1e6;
 }
 
-/** A test of a row: a flow whose dimensions take the listed values. */
-export function rowFilter(where: DimensionFilter | undefined): (r: RowSource, i: number) => boolean {
-  const filters: [DimReader, Set<string>][] = Object.entries(where ?? {}).map(([d, v]) => [
-    dimReader(d as Dimension),
-    new Set(v),
-  ]);
-  return (r, i) => {
-    if (!rowIsFlow(r, i)) return false;
-    for (const [read, values] of filters) if (!values.has(read(r, i))) return false;
-    return true;
-  };
+type DimTest = [DimReader, Set<string>][];
+
+const dimTest = (where: DimensionFilter | undefined): DimTest =>
+  (Object.entries(where ?? {}) as [Dimension, string[] | undefined][])
+    .filter((e): e is [Dimension, string[]] => e[1] !== undefined)
+    .map(([d, v]) => [dimReader(d), new Set(v)]);
+
+const passes = (t: DimTest, r: RowSource, i: number): boolean => {
+  for (const [read, values] of t) if (!values.has(read(r, i))) return false;
+  return true;
+};
+
+/**
+ * A test of a row: a flow whose dimensions take the listed values (`where`) and, when
+ * `whereAny` is given, satisfy at least one of its alternatives. The answer depends only on
+ * the row's fragments, so it is memoised by their ids.
+ */
+export function rowFilter(
+  where: DimensionFilter | undefined,
+  whereAny?: DimensionAlternatives,
+): (r: RowSource, i: number) => boolean {
+  const all = dimTest(where);
+  const any = whereAny?.map(dimTest);
+  if (all.length === 0 && !any) return rowIsFlow;
+  const dims = [where ?? {}, ...(whereAny ?? [])].flatMap((w) => Object.keys(w) as Dimension[]);
+  const test = memoByFragments(
+    dims,
+    (r, i) => passes(all, r, i) && (!any || any.some((t) => passes(t, r, i))),
+  );
+  return (r, i) => rowIsFlow(r, i) && test(r, i);
 }
 
 /** Groups rows of split flows (the ring, or store pages) the way the SQL aggregate does. */
 export class RowAggregator {
   private readonly readers: DimReader[];
-  private readonly totals = new Map<string, { key: string[]; acc: Acc; points: Map<number, Acc> }>();
+  private readonly totals = new Map<string, Group>();
   private readonly keepLats: boolean;
 
   constructor(
@@ -68,6 +102,13 @@ export class RowAggregator {
     where: DimensionFilter | undefined,
   ) {
     this.readers = groupBy.map(dimReader);
+    this.groupOf = memoByFragments(groupBy, (r, i): Group => {
+      const key = this.readers.map((read) => read(r, i));
+      const id = key.join('\u0000');
+      let g = this.totals.get(id);
+      if (!g) this.totals.set(id, (g = { key, acc: newAcc(this.keepLats), points: new Map() }));
+      return g;
+    });
     this.accepts = rowFilter(where);
     this.keepLats = measure === 'latency_p95_ms';
   }
@@ -77,28 +118,20 @@ export class RowAggregator {
 
   /** Adds row i (call only for rows that passed `accepts` and the time window). */
   add(r: RowSource, i: number): void {
-    const key = this.readers.map((read) => read(r, i));
-    const id = key.join('\u0000');
-    let g = this.totals.get(id);
-    if (!g) this.totals.set(id, (g = { key, acc: newAcc(this.keepLats), points: new Map() }));
+    const g = this.groupOf(r, i);
     const c = r.cols;
     const lat = c.flags[i] & F_LATENCY ? c.latency[i] : undefined;
-    const accs = [g.acc];
+    count(g.acc, lat);
     if (this.step) {
       const b = Math.floor(c.secs[i] / this.step) * this.step * 1000;
       let p = g.points.get(b);
       if (!p) g.points.set(b, (p = newAcc(this.keepLats)));
-      accs.push(p);
-    }
-    for (const a of accs) {
-      a.flows++;
-      if (lat !== undefined) {
-        a.latSum += lat;
-        a.latCount++;
-        a.lats?.push(lat);
-      }
+      count(p, lat);
     }
   }
+
+  /** The row's group (created on first use), memoised by the fragments its key depends on. */
+  private readonly groupOf: (r: RowSource, i: number) => Group;
 
   /** The rows, in the shape the SQL aggregate returns. */
   rows(): AggregateRow[] {

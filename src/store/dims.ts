@@ -105,7 +105,9 @@ export function endpointAttrs(ep: Endpoint | undefined): Attrs<EndpointAttr> {
 }
 
 const L4_KEYS = ['TCP', 'UDP', 'ICMPv4', 'ICMPv6', 'SCTP', 'VRRP', 'IGMP'] as const;
-const FLAG_KEYS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR', 'NS'] as const;
+/** TCP flags in the order the `tcp_flag` dimension lists them (joined by ','). */
+export const TCP_FLAG_KEYS = ['SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR', 'NS'] as const;
+const FLAG_KEYS = TCP_FLAG_KEYS;
 
 /** Attributes of a rest fragment (the event without endpoints, L7, time, uuid and ports). */
 export function restAttrs(ev: FlowEvent): Attrs<RestAttr> {

@@ -21,6 +21,7 @@ import {
   pump,
   readPlan,
   startSeq,
+  tailStart,
   type ReadItem,
   type ReadOptions,
   type ReadPlan,
@@ -168,6 +169,17 @@ async function* combined(
         storeLimit = p.number - inRing;
         ringStart = R;
       }
+    }
+  }
+  if (p.tail > 0) {
+    // The last `tail` matches: the ring's part of the window first, then, if it holds fewer,
+    // the newest of the store's part (which the same SQL window bounds).
+    const t = tailStart(ring, p, ringStart, end);
+    if (t.n >= p.tail) {
+      storeFrom = undefined;
+      ringStart = t.pos;
+    } else if (store && storeFrom !== undefined) {
+      storeFrom = await storeNthNewest(store, p, R, p.tail - t.n);
     }
   }
   let storeMatched = 0;

@@ -23,11 +23,16 @@ function inWindow(r: RowSource, i: number, since?: TimeKey, until?: TimeKey): bo
 async function scan(
   ring: RingStore,
   store: FlowHistoryStore | undefined,
-  w: { since?: TimeKey; until?: TimeKey; where?: AggregateSpec['where'] },
+  w: {
+    since?: TimeKey;
+    until?: TimeKey;
+    where?: AggregateSpec['where'];
+    whereAny?: AggregateSpec['whereAny'];
+  },
   predicate: FlowPredicate | undefined,
   visit: Visit,
 ): Promise<void> {
-  const accepts = rowFilter(w.where);
+  const accepts = rowFilter(w.where, w.whereAny);
   const take = (r: RowSource, i: number): void => {
     if (inWindow(r, i, w.since, w.until) && accepts(r, i) && (!predicate || predicate(rowEvent(r, i))))
       visit(r, i);

@@ -23,6 +23,7 @@ import { DuckDBHistoryStore } from './duckdb/client.js';
 import { StoreError } from './errors.js';
 import {
   defaultHistoryStoreOptions,
+  type DimensionAlternatives,
   type DimensionFilter,
   type FlowHistoryStore,
   type HistoryStats,
@@ -60,6 +61,8 @@ export interface AggregateQuery {
   until?: TimeInput;
   /** Dimension equality filters (pushed down to SQL). */
   where?: DimensionFilter;
+  /** Alternatives of dimension filters, at least one must hold (pushed down to SQL). */
+  whereAny?: DimensionAlternatives;
   /** A compiled filter: exact, but evaluated on every flow of the window (slow on big stores). */
   predicate?: FlowPredicate;
 }
@@ -70,6 +73,7 @@ export interface GraphQuery {
   since?: TimeInput;
   until?: TimeInput;
   where?: DimensionFilter;
+  whereAny?: DimensionAlternatives;
   predicate?: FlowPredicate;
 }
 
@@ -158,7 +162,7 @@ export class FlowStore {
   /** Grouped counts / latencies, shaped as the HTTP API's AggregateResponse. */
   async aggregate(q: AggregateQuery): Promise<AggregateResponse> {
     const measure = q.measure ?? 'flows';
-    for (const d of [...q.groupBy, ...Object.keys(q.where ?? {})])
+    for (const d of [...q.groupBy, ...filterDims(q)])
       if (!isDimension(d)) throw new StoreError('STORE_BAD_REQUEST', `unknown dimension: ${d}`);
     if (!['flows', 'latency_mean_ms', 'latency_p95_ms'].includes(measure))
       throw new StoreError('STORE_BAD_REQUEST', `unknown measure: ${measure}`);
@@ -174,6 +178,7 @@ export class FlowStore {
       since: key(q.since),
       until: key(q.until),
       where: q.where,
+      whereAny: q.whereAny,
     };
     let rows;
     if (this.history && !q.predicate) {
@@ -199,9 +204,9 @@ export class FlowStore {
   /** The service map, shaped as the HTTP API's GraphResponse. */
   async graph(q: GraphQuery = {}): Promise<GraphResponse> {
     const level = q.level ?? 'workload';
-    for (const d of Object.keys(q.where ?? {}))
+    for (const d of filterDims(q))
       if (!isDimension(d)) throw new StoreError('STORE_BAD_REQUEST', `unknown dimension: ${d}`);
-    const spec = { level, since: key(q.since), until: key(q.until), where: q.where };
+    const spec = { level, since: key(q.since), until: key(q.until), where: q.where, whereAny: q.whereAny };
     let rows;
     if (this.history && !q.predicate) {
       const toSeq = this.ring.nextSeq;
@@ -270,6 +275,11 @@ export class FlowStore {
     if (this.timer) clearInterval(this.timer);
     await this.history?.close();
   }
+}
+
+/** Dimensions named by a query's filters. */
+function filterDims(q: { where?: DimensionFilter; whereAny?: DimensionAlternatives }): string[] {
+  return [q.where ?? {}, ...(q.whereAny ?? [])].flatMap((f) => Object.keys(f));
 }
 
 function key(t: TimeInput | undefined): ReturnType<typeof toTimeKey> | undefined {

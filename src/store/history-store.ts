@@ -29,6 +29,13 @@ export interface HistoryPageQuery {
 /** Dimension filters: every listed dimension must take one of its values. */
 export type DimensionFilter = Partial<Record<Dimension, string[]>>;
 
+/**
+ * Alternatives of dimension filters: a flow passes when at least one alternative holds (an
+ * empty list passes nothing). ANDed with `where`. Used for "either side" selections and lists
+ * of filters, e.g. `[{ source_namespace: ['a'] }, { destination_namespace: ['a'] }]`.
+ */
+export type DimensionAlternatives = DimensionFilter[];
+
 /** A grouped count (or latency measure) query. */
 export interface AggregateSpec {
   groupBy: Dimension[];
@@ -38,6 +45,7 @@ export interface AggregateSpec {
   since?: TimeKey;
   until?: TimeKey;
   where?: DimensionFilter;
+  whereAny?: DimensionAlternatives;
   /** Only seq < toSeq (what the caller knows is committed). */
   toSeq?: number;
 }
@@ -74,6 +82,7 @@ export interface GraphSpec {
   since?: TimeKey;
   until?: TimeKey;
   where?: DimensionFilter;
+  whereAny?: DimensionAlternatives;
   toSeq?: number;
 }
 

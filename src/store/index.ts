@@ -42,6 +42,7 @@ export {
   type AggregateRow,
   type GraphSpec,
   type GraphRow,
+  type DimensionAlternatives,
   type DimensionFilter,
   type RecoveryInfo,
   type RetentionResult,

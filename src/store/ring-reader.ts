@@ -29,6 +29,12 @@ export interface ReadOptions {
   since?: TimeInput;
   until?: TimeInput;
   predicate?: FlowPredicate;
+  /**
+   * Non-follow reads without `first` or `number` only (a flowlens extension, not a Hubble
+   * selector): the read returns only the last `tail` matching flows of what it would return
+   * (e.g. the newest N within since..until), found by a backward scan from the window's end.
+   */
+  tail?: number;
 }
 
 /** One item of a reader: a stored event, or a count of events this reader missed. */
@@ -48,6 +54,8 @@ export interface ReadPlan {
   since?: TimeKey;
   until?: TimeKey;
   predicate?: FlowPredicate;
+  /** 0 = everything selected; see ReadOptions.tail. */
+  tail: number;
 }
 
 /** Validates and normalises read options; throws StoreError(STORE_BAD_REQUEST). */
@@ -59,8 +67,14 @@ export function readPlan(o: ReadOptions, follow: boolean): ReadPlan {
       `number must be a non-negative integer, got ${String(o.number)}`,
     );
   if (follow && o.first) throw new StoreError('STORE_BAD_REQUEST', 'first cannot be specified with follow');
+  const tail = o.tail ?? 0;
+  if (!Number.isSafeInteger(tail) || tail < 0)
+    throw new StoreError('STORE_BAD_REQUEST', `tail must be a non-negative integer, got ${String(o.tail)}`);
+  if (tail > 0 && (follow || o.first || number > 0))
+    throw new StoreError('STORE_BAD_REQUEST', 'tail cannot be combined with follow, first or number');
   return {
     number,
+    tail,
     first: !!o.first,
     since: o.since === undefined ? undefined : toTimeKey(o.since),
     until: o.until === undefined ? undefined : toTimeKey(o.until),
@@ -97,6 +111,35 @@ export function startSeq(ring: RingStore, p: ReadPlan, follow: boolean): number 
   return follow ? ring.nextSeq : oldest;
 }
 
+/**
+ * For a `tail` read of the ring from `start` (positioned as the read would be) to `end`: where
+ * the ring part of the read ends (the first row newer than `until`, as the cursor stops there),
+ * and, scanning backwards from it, the seq of the `tail`-th newest match (`pos`) with the
+ * number of matches found (`n`, below `tail` when the window holds fewer; `pos` is then `start`).
+ */
+export function tailStart(
+  ring: RingStore,
+  p: ReadPlan,
+  start: number,
+  end: number,
+): { pos: number; n: number } {
+  const c = ring.cols;
+  const from = Math.max(start, ring.oldestSeq);
+  let stop = Math.min(end, ring.nextSeq);
+  if (p.until) {
+    for (let s = from; s < stop; s++) {
+      const i = ring.slot(s);
+      if (cmpTime(c.secs[i], c.nanos[i], p.until) > 0) {
+        stop = s;
+        break;
+      }
+    }
+  }
+  let n = 0;
+  for (let s = stop - 1; s >= from; s--) if (matches(ring, s, p) && ++n === p.tail) return { pos: s, n };
+  return { pos: start, n };
+}
+
 /** A reader's position and stop conditions. */
 export class RingCursor {
   pos: number;
@@ -119,6 +162,7 @@ export class RingCursor {
     remaining?: number,
   ) {
     this.pos = start ?? startSeq(ring, plan, follow);
+    if (plan.tail > 0 && start === undefined) this.pos = tailStart(ring, plan, this.pos, end).pos;
     // number caps the count for first/since readers, and for non-follow "last N" readers.
     const limit = plan.number > 0 && (plan.first || plan.since || !follow) ? plan.number : Infinity;
     this.limit = limit !== Infinity && remaining !== undefined ? remaining : limit;

@@ -125,3 +125,52 @@ export function batchRows(b: FlowBatch): RowSource & { seq: Float64Array; count:
     frags: { endpoint: (id) => ep[id], l7: (id) => l7[id], rest: (id) => rest[id] },
   };
 }
+
+/** A fragment-id column of a row (the destination port stands for its own value). */
+type IdReader = (r: RowSource, i: number) => number;
+
+const ID_READERS: Record<DimSourceName, IdReader> = {
+  src: (r, i) => r.cols.src[i],
+  dst: (r, i) => r.cols.dst[i],
+  l7: (r, i) => r.cols.l7[i],
+  rest: (r, i) => r.cols.rest[i],
+  dport: (r, i) => r.cols.dport[i],
+};
+type DimSourceName = (typeof DIMENSIONS)[Dimension]['source'];
+
+/**
+ * Memoises a function of a row's dimensions by the fragment ids it depends on: rows sharing
+ * those fragments (most rows) get the cached value without reading attributes. The cache is
+ * dropped whenever the row source changes, since ids are only meaningful within one source (a
+ * store page numbers its fragments itself). Callers must not let the source's fragments change
+ * while they scan it (the ring is scanned synchronously).
+ */
+export function memoByFragments<T>(
+  dims: Iterable<Dimension>,
+  compute: (r: RowSource, i: number) => T,
+): (r: RowSource, i: number) => T {
+  const readers = [...new Set([...dims].map((d) => DIMENSIONS[d].source))].map((s) => ID_READERS[s]);
+  let source: RowSource | undefined;
+  let root = new Map<number, unknown>();
+  let single: { v: T } | undefined;
+  const last = readers.length - 1;
+  return (r, i) => {
+    if (r !== source) {
+      source = r;
+      root = new Map();
+      single = undefined;
+    }
+    if (last < 0) return (single ??= { v: compute(r, i) }).v;
+    let m = root;
+    for (let d = 0; d < last; d++) {
+      const id = readers[d](r, i);
+      let next = m.get(id) as Map<number, unknown> | undefined;
+      if (!next) m.set(id, (next = new Map()));
+      m = next;
+    }
+    const id = readers[last](r, i);
+    let hit = m.get(id) as { v: T } | undefined;
+    if (!hit) m.set(id, (hit = { v: compute(r, i) }));
+    return hit.v;
+  };
+}

@@ -17,6 +17,8 @@ import type { AggregateRow, AggregateSpec, GraphRow, GraphSpec } from '../../src
 import type { Dimension } from '../../src/server/http/contract.js';
 import { DIMENSIONS } from '../../src/store/dims.js';
 import { toTimeKey } from '../../src/store/time-key.js';
+import { parseSelection } from '../../src/server/http/selection.js';
+import { pushdown } from '../../src/server/http/pushdown.js';
 
 const URL_ = process.env.FLOWLENS_TEST_CLICKHOUSE_URL;
 const USER = process.env.FLOWLENS_TEST_CLICKHOUSE_USER;
@@ -307,6 +309,24 @@ describe('ClickHouseHistoryStore answers as the DuckDB store does', () => {
     ],
     ['empty filter list', { groupBy: ['verdict'], measure: 'flows', where: { verdict: [] } }],
     [
+      'either side (whereAny), with a coded filter',
+      {
+        groupBy: ['source_workload', 'destination_workload'],
+        measure: 'flows',
+        step: 60,
+        where: { l7_protocol: ['dns'] },
+        whereAny: [{ source_namespace: ['kube-system'] }, { destination_namespace: ['kube-system'] }],
+      },
+    ],
+    [
+      'coded alternatives only (whereAny)',
+      {
+        groupBy: ['verdict', 'tcp_flag'],
+        measure: 'flows',
+        whereAny: [{ verdict: ['DROPPED'] }, { tcp_flag: ['SYN', 'SYN,ACK'], protocol: ['TCP'] }],
+      },
+    ],
+    [
       'destination port filter',
       { groupBy: ['destination_port'], measure: 'flows', where: { destination_port: ['53', '80', ''] } },
     ],
@@ -347,6 +367,16 @@ describe('ClickHouseHistoryStore answers as the DuckDB store does', () => {
       { level: 'pod', since: toTimeKey(base + 3600_000), until: toTimeKey(base + 3600_000 + 10_000) },
     ],
     ['port filter', { level: 'workload', where: { destination_port: ['53'] } }],
+    [
+      'either side (whereAny)',
+      {
+        level: 'pod',
+        whereAny: [
+          { source_workload: ['coredns'], verdict: ['FORWARDED'] },
+          { destination_workload: ['coredns'] },
+        ],
+      },
+    ],
   ];
   for (const [name, spec] of graphs) {
     it(`graph: ${name}`, async () => {
@@ -358,6 +388,41 @@ describe('ClickHouseHistoryStore answers as the DuckDB store does', () => {
       expect(foldGraph(a, spec.level, 60)).toEqual(foldGraph(b, spec.level, 60));
     });
   }
+
+  it('pushed-down dashboard filters (whereAny, protocol, verdict, TCP flags) equal the predicate answer', async () => {
+    await open();
+    const cases: Record<string, string>[] = [
+      { filter: '--protocol dns', workload: 'kube-system/coredns' },
+      { filter: '--verdict DROPPED', namespace: 'identity' },
+      { filter: '--protocol http --verdict DROPPED' },
+      { filter: '--tcp-flags SYN', namespace: 'payments', side: 'source' },
+      { filter: '--tcp-flags SYN,ACK' },
+      { filter: '--protocol udp', node: 'kind-worker', namespace: 'kube-system' },
+      { filter: '--verdict FORWARDED --traffic-direction egress', namespace: "it's" },
+      { allow: JSON.stringify([{ verdict: ['DROPPED'] }, { protocol: ['icmp'] }]) },
+    ];
+    const round = <T>(v: T): T =>
+      JSON.parse(JSON.stringify(v), (_, x: unknown) =>
+        typeof x === 'number' ? Number(x.toPrecision(12)) : x,
+      ) as T;
+    for (const c of cases) {
+      const sel = parseSelection(new URLSearchParams(c), 100, 0);
+      const pd = pushdown(sel);
+      expect(pd.predicate, JSON.stringify(c)).toBeUndefined();
+      for (const q of [
+        { groupBy: ['source_namespace', 'source_pod', 'tcp_flag'] as Dimension[], step: 60, k: 1000 },
+        { groupBy: ['dns_rcode'] as Dimension[], measure: 'latency_p95_ms' as const, k: 1000 },
+      ]) {
+        const { coverage: ca, ...a } = await ch.aggregate({ ...q, ...pd });
+        const { coverage: cb, ...b } = await duck.aggregate({ ...q, predicate: sel.predicate });
+        expect(round(a), JSON.stringify(c)).toEqual(round(b));
+        expect(ca.examined).toBe(cb.examined);
+      }
+      const { coverage: _g, ...g1 } = await ch.graph({ level: 'workload', ...pd });
+      const { coverage: _h, ...g2 } = await duck.graph({ level: 'workload', predicate: sel.predicate });
+      expect(g1, JSON.stringify(c)).toEqual(g2);
+    }
+  });
 
   it('FlowStore.aggregate and graph give the same responses (minus coverage)', async () => {
     await open();

@@ -56,7 +56,9 @@ export class LocalHttpBackend implements HttpBackend {
     const want = q.limit + 1;
     const windowed = !!(q.since || q.until);
     // "Newest N within a window" cannot be positioned by Hubble's selectors (since + number
-    // gives the oldest N), so a windowed newest-N read scans the window and keeps the tail.
+    // gives the oldest N): a windowed newest-N read asks for the window's tail (found by a
+    // backward scan from the window's end), and keeps the tail of what comes back.
+    const tailRead = !q.first && windowed;
     const reader = this.d.history.read(
       {
         number: q.first || !windowed ? want : 0,
@@ -65,6 +67,7 @@ export class LocalHttpBackend implements HttpBackend {
         since: q.since,
         until: q.until,
         predicate: q.predicate,
+        ...(tailRead ? { tail: want } : {}),
       },
       signal,
     );

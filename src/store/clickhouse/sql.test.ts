@@ -161,6 +161,38 @@ describe('generated SQL', () => {
     expect(() => filterConds({ ['nope' as never]: ['x'] })).toThrow(/unknown dimension/);
   });
 
+  it('ORs the alternatives of whereAny (ANDed with where); none passes nothing', () => {
+    expect(
+      filterConds({ l7_protocol: ['dns'] }, [
+        { source_namespace: ["it's"], verdict: ['DROPPED', '2'] },
+        { destination_namespace: ["it's"] },
+        {},
+      ]),
+    ).toEqual([
+      "l7_protocol IN ('dns')",
+      "((src_namespace IN ('it\\'s') AND verdict IN ('DROPPED', '2')) OR (dst_namespace IN ('it\\'s')) OR 1)",
+    ]);
+    expect(filterConds(undefined, [])).toEqual(['0']);
+    expect(filterConds(undefined, [{ tcp_flag: ['SYN', 'SYN,ACK'] }, { protocol: ['nope'] }])).toEqual([
+      "((tcp_flag IN ('SYN', 'SYN,ACK')) OR (0))",
+    ]);
+    const sql = aggregateSql(
+      'fl',
+      {
+        groupBy: ['verdict'],
+        measure: 'flows',
+        whereAny: [{ source_workload: ['a'] }, { destination_workload: ['a'] }],
+      },
+      '0',
+    );
+    expect(sql).toBe(
+      "SELECT verdict AS k0, toInt64(-1) AS b, count() AS flows, count() AS value FROM `fl`.flows WHERE bitAnd(flags, 16) != 0 AND ((src_workload IN ('a')) OR (dst_workload IN ('a'))) GROUP BY k0",
+    );
+    expect(graphSql('fl', { level: 'pod', whereAny: [{ node: ['n'] }], toSeq: 1 }, '0')).toContain(
+      "AND seq < 1 AND ((node IN ('n')))",
+    );
+  });
+
   it('aggregates: totals and per-bucket points in one UNION ALL (no GROUPING SETS on 18.16)', () => {
     const sql = aggregateSql(
       'fl',

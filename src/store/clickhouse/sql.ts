@@ -16,7 +16,7 @@
 import type { Dimension } from '../../server/http/contract.js';
 import { DIMENSIONS } from '../dims.js';
 import { F_FLOW, F_LATENCY } from '../flow-split.js';
-import type { AggregateSpec, DimensionFilter, GraphSpec } from '../history-store.js';
+import type { AggregateSpec, DimensionAlternatives, DimensionFilter, GraphSpec } from '../history-store.js';
 import type { TimeKey } from '../time-key.js';
 
 /** A ClickHouse string literal: `'` quoted, with `\` and `'` (and NUL) backslash-escaped. */
@@ -199,8 +199,8 @@ export function dimExpr(dim: Dimension): string {
   return ENUMS[attr] ? `toString(${col})` : col;
 }
 
-/** Dimension filters: every listed dimension must take one of its values. */
-export function filterConds(f: DimensionFilter | undefined): string[] {
+/** Conditions of one dimension filter: every listed dimension must take one of its values. */
+function dimConds(f: DimensionFilter | undefined): string[] {
   const out: string[] = [];
   for (const [dim, values] of Object.entries(f ?? {}) as [Dimension, string[] | undefined][]) {
     if (!values) continue;
@@ -211,6 +211,22 @@ export function filterConds(f: DimensionFilter | undefined): string[] {
     if (vals.length === 0) out.push('0');
     else if (allowed) out.push(`${attr} IN (${vals.map(lit).join(', ')})`);
     else out.push(`${dimExpr(dim)} IN (${vals.map(lit).join(', ')})`);
+  }
+  return out;
+}
+
+/**
+ * Dimension filters: `where` (every listed dimension takes one of its values), ANDed with one
+ * OR over the alternatives of `whereAny` (an empty list passes nothing).
+ */
+export function filterConds(f: DimensionFilter | undefined, whereAny?: DimensionAlternatives): string[] {
+  const out = dimConds(f);
+  if (whereAny) {
+    const alts = whereAny.map((a) => {
+      const c = dimConds(a);
+      return c.length ? `(${c.join(' AND ')})` : '1';
+    });
+    out.push(alts.length ? `(${alts.join(' OR ')})` : '0');
   }
   return out;
 }
@@ -241,7 +257,7 @@ function measureExpr(measure: AggregateSpec['measure']): string {
  * in epoch ms) and the per-group totals (b = -1) come from two SELECTs joined by UNION ALL.
  */
 export function aggregateSql(db: string, spec: AggregateSpec, floorNs: string): string {
-  const conds = [...flowConds(spec, floorNs, true), ...filterConds(spec.where)];
+  const conds = [...flowConds(spec, floorNs, true), ...filterConds(spec.where, spec.whereAny)];
   const keys = spec.groupBy.map((d, i) => `${dimExpr(d)} AS k${i}`);
   const keyRefs = spec.groupBy.map((_, i) => `k${i}`);
   const value = `${measureExpr(spec.measure)} AS value`;
@@ -275,7 +291,7 @@ export const GRAPH_EP_COLS = 5;
  * Filters apply to the flow as recorded.
  */
 export function graphSql(db: string, spec: GraphSpec, floorNs: string): string {
-  const conds = [...flowConds(spec, floorNs, true), ...filterConds(spec.where)];
+  const conds = [...flowConds(spec, floorNs, true), ...filterConds(spec.where, spec.whereAny)];
   const name = spec.level === 'pod' ? 'pod' : 'workload';
   const reply = `is_reply = 'true'`;
   const ep = (side: 'src' | 'dst'): string[] =>

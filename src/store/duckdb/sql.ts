@@ -135,16 +135,47 @@ function plan(dims: Iterable<Dimension>): { cols: Set<string>; joins: Set<string
   return { cols, joins };
 }
 
-/** Filters on coded dimensions (inner, on f) and on the others (outer, on g and the joins). */
-function filterConds(f: DimensionFilter | undefined, codeOf: CodeOf): { inner: string[]; outer: string[] } {
-  const inner: string[] = [];
-  const outer: string[] = [];
-  for (const [dim, values] of Object.entries(f ?? {}) as [Dimension, string[]][]) {
+type Filters = Pick<AggregateSpec, 'where' | 'whereAny'>;
+
+/** Dimensions a query's filters name (`where` and every alternative of `whereAny`). */
+function filterDims(f: Filters): Dimension[] {
+  return [f.where ?? {}, ...(f.whereAny ?? [])].flatMap((w) => Object.keys(w) as Dimension[]);
+}
+
+/** One condition per filtered dimension; coded ones on `alias`.c_<dim> (inner f, or outer g). */
+function dimConds(f: DimensionFilter, codeOf: CodeOf, alias: 'f' | 'g'): { code: string[]; other: string[] } {
+  const code: string[] = [];
+  const other: string[] = [];
+  for (const [dim, values] of Object.entries(f) as [Dimension, string[] | undefined][]) {
     if (!values) continue;
     if (isCode(dim)) {
       const codes = values.map((v) => codeOf(dim, v)).filter((c): c is number => c !== undefined);
-      inner.push(codes.length ? `f.c_${dim} IN (${codes.join(', ')})` : 'false');
-    } else outer.push(values.length ? `${dimExpr(dim)} IN (${values.map(lit).join(', ')})` : 'false');
+      code.push(codes.length ? `${alias}.c_${dim} IN (${codes.join(', ')})` : 'false');
+    } else other.push(values.length ? `${dimExpr(dim)} IN (${values.map(lit).join(', ')})` : 'false');
+  }
+  return { code, other };
+}
+
+const and = (c: string[]): string => (c.length ? `(${c.join(' AND ')})` : 'true');
+
+/**
+ * Filters on coded dimensions (inner, on f) and on the others (outer, on g and the joins).
+ * `whereAny` becomes one OR: inner when its alternatives name coded dimensions only, outer
+ * (over the grouped code columns and the joined endpoints) otherwise.
+ */
+function filterConds(f: Filters, codeOf: CodeOf): { inner: string[]; outer: string[] } {
+  const w = dimConds(f.where ?? {}, codeOf, 'f');
+  const inner = [...w.code];
+  const outer = [...w.other];
+  if (f.whereAny) {
+    const codedOnly = filterDims({ whereAny: f.whereAny }).every(isCode);
+    const alias = codedOnly ? 'f' : 'g';
+    const alts = f.whereAny.map((a) => {
+      const c = dimConds(a, codeOf, alias);
+      return and([...c.code, ...c.other]);
+    });
+    const any = alts.length ? `(${alts.join(' OR ')})` : 'false';
+    (codedOnly ? inner : outer).push(any);
   }
   return { inner, outer };
 }
@@ -156,11 +187,11 @@ function filterConds(f: DimensionFilter | undefined, codeOf: CodeOf): { inner: s
  * raw latencies, so it keeps them instead of pre-grouping.
  */
 export function aggregateSql(spec: AggregateSpec, codeOf: CodeOf): string {
-  const pl = plan([...spec.groupBy, ...(Object.keys(spec.where ?? {}) as Dimension[])]);
+  const pl = plan([...spec.groupBy, ...filterDims(spec)]);
   const cols = [...pl.cols].map((c) => `f.${c}`);
   // Bucket index in the inner query (cheap integer division); start in ms in the outer one.
   const bucket = spec.step ? `f.secs // ${int(spec.step)}` : undefined;
-  const fc = filterConds(spec.where, codeOf);
+  const fc = filterConds(spec, codeOf);
   const conds = [...flowConds(spec, true), ...fc.inner];
   const keys = spec.groupBy.map((d, i) => `${dimExpr(d)} AS k${i}`);
   const keyRefs = spec.groupBy.map((_, i) => `k${i}`);
@@ -206,8 +237,8 @@ export const GRAPH_CODES = [
  * the flow as recorded, so the joins on the original src/dst stay and only the output swaps.
  */
 export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
-  const fc = filterConds(spec.where, codeOf);
-  const pl = plan(Object.keys(spec.where ?? {}) as Dimension[]);
+  const fc = filterConds(spec, codeOf);
+  const pl = plan(filterDims(spec));
   const codeCols = GRAPH_CODES.map((c) => `f.c_${c}`);
   const extra = [...pl.cols]
     .filter((c) => c.startsWith('c_') && !GRAPH_CODES.includes(c.slice(2) as never))
