@@ -64,6 +64,18 @@ describe('LineFeeder', () => {
     expect(acc.traffic.edges.map.get('a/x>a/y')!.forwarded.total).toBe(6);
   });
 
+  it('splits large regions into pieces without losing or merging lines', () => {
+    // Lines longer and shorter than the 64 KiB decode piece, blank lines, one chunk of ~1 MB.
+    const big = encodeEvent(tcp(T0, 'a/x-0', 'a/y-0', 80, { Summary: 'x'.repeat(100_000) }));
+    const small = encodeEvent(tcp(T0, 'a/x-0', 'a/y-0', 80));
+    const lines: string[] = [];
+    for (let i = 0; i < 2000; i++) lines.push(i % 300 === 7 ? big : i % 50 === 3 ? '' : small);
+    const { feeder } = feed([Buffer.from(lines.join('\n') + '\n')]);
+    expect(feeder.stats.lines).toBe(2000);
+    expect(feeder.stats.events).toBe(2000 - lines.filter((l) => l === '').length);
+    expect(feeder.stats.invalid).toBe(0);
+  });
+
   it('reads non-ASCII (UTF-8) chunks correctly', () => {
     const ev = tcp(T0, 'a/x-0', 'a/y-0', 80, { Summary: 'héllo ✓' });
     const { feeder } = feed([Buffer.from(encodeEvent(ev) + '\n')]);
