@@ -17,7 +17,7 @@ export interface WorkerJob {
   maxLineBytes: number;
 }
 
-const READ_BYTES = 4 << 20;
+const READ_BYTES = 512 << 10;
 
 function run(job: WorkerJob): void {
   const acc = new DiagnosisAccumulator(job.accumulator);
