@@ -192,14 +192,17 @@ function offline(aggregation: 'medium' | 'none', pcap: Buffer, packets: number, 
 }
 
 /** CPU seconds (user+system) of a process and its descendants, from /proc. */
-function treeCpu(pid: number): number {
+function treeCpu(pid: number, byName?: Map<string, number>): number {
   const hz = 100;
   let total = 0;
   const visit = (p: number) => {
     try {
       const st = readFileSync(`/proc/${p}/stat`, 'utf8');
       const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) / hz;
+      const cpu = (Number(f[11]) + Number(f[12])) / hz;
+      total += cpu;
+      const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+      byName?.set(name, (byName.get(name) ?? 0) + cpu);
       for (const t of readFileSync(`/proc/${p}/task/${p}/children`, 'utf8')
         .trim()
         .split(/\s+/)
@@ -240,7 +243,8 @@ async function flood(lab: Lab, seconds: number, label: string, agentArgs: string
       flows: { emitted: number };
       kernelDropReasons: Record<string, number>;
     };
-  const cpu0 = treeCpu(agent.pid!);
+  const before = new Map<string, number>();
+  const cpu0 = treeCpu(agent.pid!, before);
   const p0 = read().assembler.packets;
   const t0 = Date.now();
   let generator = haveIperf ? 'iperf3 -u -l 64' : 'node dgram sender';
@@ -291,7 +295,9 @@ async function flood(lab: Lab, seconds: number, label: string, agentArgs: string
     await shIn(lab.pod('client').ns, `${process.execPath} -e "${js}"`, (seconds + 20) * 1000);
   }
   await new Promise((r) => setTimeout(r, 1500));
-  const cpu = treeCpu(agent.pid!) - cpu0;
+  const after = new Map<string, number>();
+  const cpu = treeCpu(agent.pid!, after) - cpu0;
+  for (const [k, v] of before) after.set(k, (after.get(k) ?? 0) - v);
   const wall = (Date.now() - t0) / 1000;
   await stopAgent(agent);
   const fin = read();
@@ -299,7 +305,7 @@ async function flood(lab: Lab, seconds: number, label: string, agentArgs: string
   const br = fin.captures.find((c) => c.input === lab.state.bridge)!;
   const us = (cpu / Math.max(1, pk)) * 1e6;
   console.log(
-    `live ${label.padEnd(12)} (${generator}, ${seconds} s): ${pk.toLocaleString('en-US')} packets = ${Math.round(pk / seconds).toLocaleString('en-US')} packets/s; ` +
+    `live ${label.padEnd(13)} (${generator}, ${seconds} s): ${pk.toLocaleString('en-US')} packets = ${Math.round(pk / seconds).toLocaleString('en-US')} packets/s; ` +
       `kernel drops ${br.droppedByKernel.toLocaleString('en-US')}; agent+children CPU ${cpu.toFixed(2)} s in ${wall.toFixed(1)} s (${us.toFixed(1)} µs/packet → ${((us * 100_000) / 1e6).toFixed(2)} cores at 100k packets/s); ` +
       `${fin.flows.emitted} flows; kernel drop events ${Object.values(fin.kernelDropReasons)
         .reduce((a, b) => a + b, 0)
@@ -309,6 +315,12 @@ async function flood(lab: Lab, seconds: number, label: string, agentArgs: string
         .map(([r, n]) => `${r} ${n.toLocaleString('en-US')}`)
         .join(', ')})`,
   );
+  console.log(
+    `  CPU by process: ${[...after]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
+      .join(', ')}`,
+  );
 }
 
 async function live(seconds: number): Promise<void> {
@@ -316,6 +328,7 @@ async function live(seconds: number): Promise<void> {
   try {
     await lab.up();
     await flood(lab, seconds, 'full', []);
+    await flood(lab, seconds, 'batched', ['--batched']);
     await flood(lab, seconds, 'capture-only', ['--no-kernel-drops', '--tcp-states', 'off']);
   } finally {
     await lab.down();

@@ -20,6 +20,7 @@ interface AgentFlags {
   nflogGroup: string[];
   read: string[];
   snaplen: string;
+  batched: boolean;
   bufferSize: string;
   filter?: string;
   kernelDrops: boolean;
@@ -59,6 +60,7 @@ export function agentOptionsFrom(f: AgentFlags, warn: (m: string) => void): Part
     readFiles: f.read,
     snaplen: intArg('snaplen', f.snaplen, 64, 262144),
     bufferKb: intArg('buffer-size', f.bufferSize, 64, 1 << 22),
+    batched: f.batched,
     filter: f.filter,
     kernelDrops: f.kernelDrops,
     tcpStates: f.tcpStates,
@@ -185,6 +187,11 @@ export const agentCommand: CliCommand = {
       )
       .option('--snaplen <BYTES>', 'bytes captured per packet (enough for HTTP heads and DNS)', '1024')
       .option('--buffer-size <KiB>', 'kernel capture buffer per interface (tcpdump -B)', '16384')
+      .option(
+        '--batched',
+        'let the kernel hand packets over in blocks (no --immediate-mode): about 3x less capture CPU at high packet rates, flows up to 1 s later',
+        false,
+      )
       .option('--filter <BPF>', 'BPF filter for the traffic captures')
       .option(
         '--kernel-drops',
