@@ -118,3 +118,25 @@ describe('FileSource (tail -F)', () => {
     await f.stop();
   });
 });
+
+describe('FileSource decoding', () => {
+  it('normalises lines that are not in canonical form (bare flows, numeric enums) and keeps canonical ones', async () => {
+    const p = join(tmp(), 'mixed.log');
+    const bare = JSON.stringify({ time: '2024-05-01T12:00:01Z', uuid: 'bare', verdict: 2 }) + '\n';
+    writeFileSync(p, line('canon') + bare + 'not json\n');
+    const src = new FileSource(p, { pollMs: 10 });
+    const got: FlowEvent[] = [];
+    const ac = new AbortController();
+    const done = src.run(async (b: FlowEvent[]) => void got.push(...b), ac.signal);
+    const end = Date.now() + 3000;
+    while (got.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    await done;
+    expect(got.map((e) => [e.flow?.uuid, e.flow?.verdict])).toEqual([
+      ['canon', 'FORWARDED'],
+      ['bare', 'DROPPED'],
+    ]);
+    expect(got[1].time).toBe('2024-05-01T12:00:01Z');
+    expect(src.status()).toMatchObject({ flows: 2, lost: 1 });
+  });
+});
