@@ -5,6 +5,7 @@ import type { FlowHistoryStore } from '../history-store.js';
 import { flowAt, goldenEvents } from '../testing.js';
 import { FLOW_COLUMNS } from './sql.js';
 import { BatchEncoder, dayText, fragmentId } from './writer.js';
+import { InProcessEncoder, WorkerEncoder } from './encoder.js';
 
 /** Batches a FlowStore would send, captured by a fake history store. */
 async function batchesOf(events: ReturnType<typeof goldenEvents>, batchSize = 1000): Promise<FlowBatch[]> {
@@ -85,5 +86,67 @@ describe('BatchEncoder', () => {
   it('a FlowBatchBuilder batch without flows encodes to nothing', () => {
     const b = new FlowBatchBuilder(4).take();
     expect(b).toBeUndefined();
+  });
+});
+
+describe('the encoder worker', () => {
+  it('gives the same bodies as the in-process encoder, keeping its written marks in order', async () => {
+    const events = goldenEvents();
+    const batches = await batchesOf([...events, ...events.map((e) => ({ ...e }))], 7);
+    const local = new InProcessEncoder();
+    const worker = new WorkerEncoder();
+    try {
+      for (const b of batches) {
+        const [a, w] = await Promise.all([local.encode(b), worker.encode(b)]);
+        expect(w).toEqual(a);
+        local.markWritten(a.newFragments);
+        worker.markWritten(w.newFragments);
+      }
+      // Everything was marked written: a batch again adds no fragment rows, in either.
+      const again = await worker.encode(batches[0]);
+      expect(again.newFragments).toEqual([]);
+      expect(again).toEqual(await local.encode(batches[0]));
+      // forgetBefore reaches the worker: the fragments are written again for their day.
+      const day = Math.floor(batches[0].secs[0] / 86400);
+      worker.forgetBefore(day + 1);
+      local.forgetBefore(day + 1);
+      const after = await worker.encode(batches[0]);
+      expect(after.newFragments.length).toBeGreaterThan(0);
+      expect(after).toEqual(await local.encode(batches[0]));
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('rejects instead of hanging when encoding fails', async () => {
+    const [b] = await batchesOf(goldenEvents());
+    const broken = { ...b, rest: new Uint32Array(b.count) }; // a flow without its rest fragment
+    const worker = new WorkerEncoder();
+    try {
+      await expect(worker.encode(broken)).rejects.toThrow(/has no rest fragment/);
+      // and it keeps working
+      expect((await worker.encode(b)).flows.length).toBeGreaterThan(0);
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
+describe('the encoder worker and the event loop', () => {
+  it('keeps the process alive while a reply is awaited', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      import { WorkerEncoder } from ${JSON.stringify(new URL('./encoder.ts', import.meta.url).href)};
+      import { allocBatch } from ${JSON.stringify(new URL('../batch.ts', import.meta.url).href)};
+      const w = new WorkerEncoder();
+      const bodies = await w.encode(allocBatch(1));
+      console.log('encoded', bodies.flows.length);
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stdout + r.stderr).toContain('encoded 0');
+    expect(r.status).toBe(0);
   });
 });
