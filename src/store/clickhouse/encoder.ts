@@ -2,10 +2,8 @@
  * The ClickHouse store's batch encoder, in a worker thread (default) or in-process. Both keep
  * the same BatchEncoder state; the worker keeps its CPU off the ingest thread.
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { FlowBatch } from '../batch.js';
+import { startModuleWorker } from '../module-worker.js';
 import { BatchEncoder, type BatchBodies } from './writer.js';
 
 type FragmentRow = Parameters<BatchEncoder['markWritten']>[0][number];
@@ -50,29 +48,9 @@ export class InProcessEncoder implements Encoder {
   }
 }
 
-/**
- * Starts the worker. From TypeScript sources (tests, tsx) it is bootstrapped through tsx's
- * loader, as the DuckDB store's worker is; from the build it is the sibling encoder-worker.js.
- */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./encoder-worker.js', here));
-  let api = 'tsx/esm/api';
-  try {
-    api = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  } catch {
-    // fall back to resolving from the working directory
-  }
-  const boot = `const { workerData } = await import('node:worker_threads');
-const { register } = await import(${JSON.stringify(api)});
-register();
-await import(workerData.entry);`;
-  return new Worker(boot, { eval: true, workerData: { entry: new URL('./encoder-worker.ts', here).href } });
-}
-
 /** The encoder in a worker thread. A batch's typed arrays are copied, not transferred. */
 export class WorkerEncoder implements Encoder {
-  private readonly worker = startWorker();
+  private readonly worker = startModuleWorker(import.meta.url, 'encoder-worker');
   private readonly pending = new Map<
     number,
     { resolve: (b: BatchBodies) => void; reject: (e: Error) => void }

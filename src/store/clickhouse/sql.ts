@@ -14,7 +14,7 @@
  * its flows and their fragments together.
  */
 import type { Dimension } from '../../server/http/contract.js';
-import { DIMENSIONS } from '../dims.js';
+import { DIMENSIONS, L7_ATTRS, REST_ATTRS } from '../dims.js';
 import { F_FLOW, F_LATENCY } from '../flow-split.js';
 import type { AggregateSpec, DimensionAlternatives, DimensionFilter, GraphSpec } from '../history-store.js';
 import type { TimeKey } from '../time-key.js';
@@ -62,28 +62,9 @@ export function timeNs(t: TimeKey): string {
 
 /** Endpoint columns per side (src_/dst_ prefix). */
 export const EP_COLS = ['namespace', 'workload', 'pod', 'kind', 'label'] as const;
-/** Rest-fragment dimension columns. */
-export const REST_COLS = [
-  'verdict',
-  'drop_reason',
-  'protocol',
-  'node',
-  'traffic_direction',
-  'is_reply',
-  'tcp_flag',
-] as const;
-/** L7-fragment dimension columns. */
-export const L7_COLS = [
-  'l7_protocol',
-  'dns_query',
-  'dns_rcode',
-  'dns_qtype',
-  'http_status',
-  'http_method',
-  'http_path',
-  'kafka_topic',
-  'kafka_error',
-] as const;
+/** Rest- and L7-fragment dimension columns: the attributes of dims.ts, under the same names. */
+export const REST_COLS = REST_ATTRS;
+export const L7_COLS = L7_ATTRS;
 
 /**
  * Closed value sets stored as Enum8 (the writer produces nothing else: see dims.ts); a filter

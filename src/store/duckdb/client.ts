@@ -8,12 +8,11 @@
  * appends, 36 MB per million flows, 5-180 ms aggregates over 10M rows; SQLite on the same
  * schema: 343k rows/s, 92 MB per million, 70-400 ms over 1M rows).
  */
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { FlowBatch } from '../batch.js';
 import { batchTransferList } from '../batch.js';
 import { StoreError } from '../errors.js';
+import { startModuleWorker } from '../module-worker.js';
 import {
   defaultHistoryStoreOptions,
   validateHistoryStoreOptions,
@@ -29,29 +28,6 @@ import {
   type RetentionResult,
 } from '../history-store.js';
 import type { CallOp, FromWorker, ToWorker, WorkerInit } from './protocol.js';
-
-/**
- * Starts the worker. From TypeScript sources (tests, tsx) the worker is bootstrapped through
- * tsx's loader; from the compiled build it is the sibling worker.js.
- */
-function startWorker(init: WorkerInit): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData: init });
-  let api = 'tsx/esm/api';
-  try {
-    api = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  } catch {
-    // fall back to resolving from the working directory
-  }
-  const boot = `const { workerData } = await import('node:worker_threads');
-const { register } = await import(${JSON.stringify(api)});
-register();
-await import(workerData.__entry);`;
-  return new Worker(boot, {
-    eval: true,
-    workerData: { ...init, __entry: new URL('./worker.ts', here).href },
-  });
-}
 
 /** The DuckDB-backed history store. Create with `DuckDBHistoryStore.open`. */
 export class DuckDBHistoryStore implements FlowHistoryStore {
@@ -88,7 +64,10 @@ export class DuckDBHistoryStore implements FlowHistoryStore {
   static async open(options: Partial<HistoryStoreOptions> & { dir: string }): Promise<DuckDBHistoryStore> {
     const opts = validateHistoryStoreOptions({ ...defaultHistoryStoreOptions, ...options });
     const shared = { accepted: new SharedArrayBuffer(8), dropped: new SharedArrayBuffer(8) };
-    const worker = startWorker({ options: opts, ...shared });
+    const worker = startModuleWorker(import.meta.url, 'worker', {
+      options: opts,
+      ...shared,
+    } satisfies WorkerInit);
     let onMsg: (m: FromWorker) => void = () => undefined;
     let onErr: (e: Error) => void = () => undefined;
     let onExit: () => void = () => undefined;
