@@ -14,7 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { decodeEvent, type FlowEvent } from '../src/flow/index.js';
-import { FlowStore, syntheticFlows, type AggregateQuery, type FlowBatch } from '../src/store/index.js';
+import { FlowStore, syntheticFlows, type FlowBatch } from '../src/store/index.js';
+import { timeQueries } from './store-queries.js';
 import type { FlowHistoryStore } from '../src/store/history-store.js';
 import { ClickHouseHistoryStore } from '../src/store/clickhouse/client.js';
 import { BatchEncoder } from '../src/store/clickhouse/writer.js';
@@ -95,79 +96,7 @@ async function ingest(batches: FlowBatch[]): Promise<void> {
 async function queries(): Promise<void> {
   const h = await ClickHouseHistoryStore.open({ url: url!, ...auth, maxAgeMs: 0, maxBytes: 0 });
   const store = await FlowStore.open({ ring: { capacity: 1000 }, historyStore: h });
-  const s = await store.stats();
-  const newest = Date.parse(s.history!.newest!);
-  const qs: [string, () => Promise<unknown>][] = [
-    [
-      'top 10 source pods by drops, all time',
-      () => store.aggregate({ groupBy: ['source_pod'], where: { verdict: ['DROPPED'] }, k: 10 }),
-    ],
-    [
-      'top 10 source pods by drops, last 10 min',
-      () =>
-        store.aggregate({
-          groupBy: ['source_pod'],
-          where: { verdict: ['DROPPED'] },
-          since: newest - 600_000,
-        }),
-    ],
-    ['per-minute flows by verdict, all time', () => store.aggregate({ groupBy: ['verdict'], step: 60 })],
-    [
-      'per-minute DNS responses by rcode, last 1 h',
-      () =>
-        store.aggregate({
-          groupBy: ['dns_rcode'],
-          step: 60,
-          where: { l7_protocol: ['dns'] },
-          since: newest - 3600_000,
-        }),
-    ],
-    [
-      'count shop + DROPPED',
-      () =>
-        store.aggregate({
-          groupBy: [],
-          where: { source_namespace: ['shop'], verdict: ['DROPPED'] },
-        } as AggregateQuery),
-    ],
-    [
-      'p95 HTTP latency by destination workload',
-      () =>
-        store.aggregate({
-          groupBy: ['destination_workload'],
-          measure: 'latency_p95_ms',
-          where: { l7_protocol: ['http'] },
-        }),
-    ],
-    ['service map (workloads), all time', () => store.graph({ level: 'workload' })],
-    [
-      'newest 100 flows (GetFlows --last 100)',
-      async () => {
-        for await (const b of store.query({ number: 100 })) void b;
-      },
-    ],
-    [
-      'oldest 10,000 flows (GetFlows --first 10000)',
-      async () => {
-        for await (const b of store.query({ first: true, number: 10_000 })) void b;
-      },
-    ],
-  ];
-  console.log(
-    `phase 3: queries over ${fmt(s.history!.flows)} stored flows, ms: first run, then warm p50/max of 10:`,
-  );
-  for (const [name, run] of qs) {
-    const times: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const a = performance.now();
-      await run();
-      times.push(performance.now() - a);
-    }
-    const first = times.shift()!;
-    times.sort((x, y) => x - y);
-    const f = (x: number): string => x.toFixed(1).padStart(7);
-    console.log(`  ${name.padEnd(46)} first ${f(first)}  p50 ${f(times[5])}  max ${f(times[9])}`);
-  }
+  await timeQueries(store, 'phase 3: ');
   await store.close();
 }
 

@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { decodeEvent, type FlowEvent } from '../src/flow/index.js';
-import { DuckDBHistoryStore, FlowStore, syntheticFlows, type AggregateQuery } from '../src/store/index.js';
+import { DuckDBHistoryStore, FlowStore, syntheticFlows } from '../src/store/index.js';
+import { timeQueries } from './store-queries.js';
 import { tempDir } from '../src/store/testing.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -100,81 +101,7 @@ async function queries(): Promise<void> {
     ring: { capacity: 1000 },
     history: { dir: tmp.dir, maxAgeMs: 0, maxBytes: 0 },
   });
-  const s = await store.stats();
-  const newest = Date.parse(s.history!.newest!);
-  const qs: [string, () => Promise<unknown>][] = [
-    [
-      'top 10 source pods by drops, all time',
-      () => store.aggregate({ groupBy: ['source_pod'], where: { verdict: ['DROPPED'] }, k: 10 }),
-    ],
-    [
-      'top 10 source pods by drops, last 10 min',
-      () =>
-        store.aggregate({
-          groupBy: ['source_pod'],
-          where: { verdict: ['DROPPED'] },
-          since: newest - 600_000,
-        }),
-    ],
-    ['per-minute flows by verdict, all time', () => store.aggregate({ groupBy: ['verdict'], step: 60 })],
-    [
-      'per-minute DNS responses by rcode, last 1 h',
-      () =>
-        store.aggregate({
-          groupBy: ['dns_rcode'],
-          step: 60,
-          where: { l7_protocol: ['dns'] },
-          since: newest - 3600_000,
-        }),
-    ],
-    [
-      'count shop + DROPPED',
-      () =>
-        store.aggregate({
-          groupBy: [],
-          where: { source_namespace: ['shop'], verdict: ['DROPPED'] },
-        } as AggregateQuery),
-    ],
-    [
-      'p95 HTTP latency by destination workload',
-      () =>
-        store.aggregate({
-          groupBy: ['destination_workload'],
-          measure: 'latency_p95_ms',
-          where: { l7_protocol: ['http'] },
-        }),
-    ],
-    ['service map (workloads), all time', () => store.graph({ level: 'workload' })],
-    [
-      'newest 100 flows (GetFlows --last 100)',
-      async () => {
-        for await (const b of store.query({ number: 100 })) void b;
-      },
-    ],
-  ];
-  console.log(
-    `queries over ${fmt(s.history!.flows)} stored flows, ms: first run, then warm p50/max of 10, and process CPU ms (all threads) p50:`,
-  );
-  for (const [name, run] of qs) {
-    const times: number[] = [];
-    const cpu: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const c0 = process.cpuUsage();
-      const a = performance.now();
-      await run();
-      times.push(performance.now() - a);
-      const c = process.cpuUsage(c0);
-      cpu.push((c.user + c.system) / 1000);
-    }
-    const first = times.shift()!;
-    cpu.shift();
-    times.sort((x, y) => x - y);
-    cpu.sort((x, y) => x - y);
-    const f = (x: number): string => x.toFixed(1).padStart(7);
-    console.log(
-      `  ${name.padEnd(46)} first ${f(first)}  p50 ${f(times[5])}  max ${f(times[9])}  cpu ${f(cpu[5])}`,
-    );
-  }
+  await timeQueries(store);
   await store.close();
 }
 
