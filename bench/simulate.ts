@@ -1,6 +1,9 @@
 /**
  * Simulator throughput: flows generated per second on one core, for every built-in scenario,
- * as FlowEvent objects (simulate) and as `hubble observe -o json` lines (simulateLines).
+ * as FlowEvent objects (simulate) and as the bytes of `hubble observe -o json` lines
+ * (simulateChunks: every line encoded into a buffer, as `flowlens simulate -o FILE` writes them).
+ * An earlier version counted the lines of simulateLines without touching their text; V8 builds
+ * those strings lazily (ropes), so that figure left out most of the encoding cost.
  *
  *   npx tsx bench/simulate.ts [--seconds 600] [--runs 3] [--scenario NAME]
  *
@@ -9,7 +12,7 @@
  * best run. Rates are flows per second of CPU time used by this single-threaded process, so the
  * figure means "on one core" even on a busy machine; wall-clock rates are in brackets.
  */
-import { listBuiltinScenarios, loadScenario, simulate, simulateLines } from '../src/sim/index.js';
+import { listBuiltinScenarios, loadScenario, simulate, simulateChunks } from '../src/sim/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,11 +49,11 @@ let flowsAll = 0;
 let cpuObj = 0;
 let cpuLines = 0;
 console.log(`flows per CPU-second, best of ${runs} (wall-clock in brackets); ${seconds}s simulated per run`);
-console.log('scenario             flows          objects/s              lines/s');
+console.log('scenario             flows          objects/s         JSON bytes/s');
 for (const name of names) {
   const s = loadScenario(name);
   const opts = { seed: 1, durationMs: seconds * 1000 };
-  for (const _ of simulateLines(s, { ...opts, durationMs: 30_000 })) void _; // warm-up
+  for (const _ of simulateChunks(s, { ...opts, durationMs: 30_000 })) void _; // warm-up
   const obj = measure(() => {
     let n = 0;
     for (const _ of simulate(s, opts)) n++;
@@ -59,9 +62,9 @@ for (const name of names) {
   const lines = measure(() => {
     let n = 0;
     let bytes = 0;
-    for (const l of simulateLines(s, opts)) {
-      n++;
-      bytes += l.length;
+    for (const c of simulateChunks(s, opts)) {
+      n += c.lines;
+      bytes += c.bytes.length;
     }
     return bytes > 0 ? n : 0;
   });

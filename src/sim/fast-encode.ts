@@ -15,22 +15,24 @@ import {
   type Layer7,
   type TCPFlags,
 } from '../flow/index.js';
+import { ByteWriter } from './byte-writer.js';
 
 const cache = new WeakMap<object, string>();
 
-/** Cached `,"key":<json>` fragments of frozen sub-objects, one map per key. */
-const fragments = new Map<string, WeakMap<object, string>>();
+/** Cached `,"key":<json>` fragments of frozen sub-objects as bytes, one map per key. */
+const fragments = new Map<string, WeakMap<object, Buffer>>();
 
-/** The `,"key":<json>` fragment of a sub-object, from the canonical encoder (cached when frozen). */
-function frag(key: keyof Flow, v: object): string {
+/** Writes the `,"key":<json>` fragment of a sub-object, from the canonical encoder (cached when frozen). */
+function frag(w: ByteWriter, key: keyof Flow, v: object): void {
   let m = fragments.get(key);
   if (!m) fragments.set(key, (m = new WeakMap()));
-  let s = m.get(v);
-  if (s === undefined) {
-    s = ',' + encodeFlow({ [key]: v } as Flow).slice(1, -1);
-    if (Object.isFrozen(v)) m.set(v, s);
+  let b = m.get(v);
+  if (b === undefined) {
+    const s = ',' + encodeFlow({ [key]: v } as Flow).slice(1, -1);
+    if (!Object.isFrozen(v)) return w.str(s);
+    m.set(v, (b = Buffer.from(s)));
   }
-  return s;
+  w.bytes(b);
 }
 
 /**
@@ -156,16 +158,38 @@ function l7(x: Layer7): string | undefined {
   return undefined;
 }
 
-/** Quoted strings that repeat endlessly (node names, L3/L4 summaries); bounded. */
-const quoted = new Map<string, string>();
-function quoteCached(s: string): string {
-  let q = quoted.get(s);
-  if (q === undefined) {
-    q = quoteJson(s);
-    if (quoted.size < 4096) quoted.set(s, q);
+/**
+ * Cached `,"key":<value>` fragments of values that repeat endlessly (enum names, node names,
+ * L3/L4 summaries), as bytes, per key; bounded.
+ */
+class FieldCache {
+  readonly #map = new Map<string, Buffer>();
+  constructor(
+    private readonly prefix: string,
+    /** Write the value as a JSON string (true) or verbatim (false, enum names are unquoted already). */
+    private readonly quote: boolean,
+  ) {}
+
+  write(w: ByteWriter, v: string): void {
+    let b = this.#map.get(v);
+    if (b === undefined) {
+      b = Buffer.from(this.prefix + (this.quote ? quoteJson(v) : '"' + v + '"'));
+      if (this.#map.size >= 4096) {
+        w.bytes(b);
+        return;
+      }
+      this.#map.set(v, b);
+    }
+    w.bytes(b);
   }
-  return q;
 }
+
+const VERDICT = new FieldCache(',"verdict":', false);
+const TYPE = new FieldCache(',"Type":', false);
+const DIRECTION = new FieldCache(',"traffic_direction":', false);
+const OBS_POINT = new FieldCache(',"trace_observation_point":', false);
+const NODE_NAME = new FieldCache(',"node_name":', true);
+const SUMMARY = new FieldCache(',"Summary":', true);
 
 const KNOWN = new Set([
   'time',
@@ -200,52 +224,115 @@ function supported(f: Flow): boolean {
   return true;
 }
 
+/** The writer behind encodeSimEvent. */
+const lineWriter = new ByteWriter();
+
 /**
  * Encodes a simulator event as one `hubble observe -o json` line (no trailing newline),
  * identical to `encodeEvent(ev)`.
  */
 export function encodeSimEvent(ev: FlowEvent): string {
+  lineWriter.pos = 0;
+  writeSimEvent(ev, lineWriter);
+  return lineWriter.text();
+}
+
+/**
+ * Writes a simulator event as one `hubble observe -o json` line (no trailing newline) into
+ * `w`: the bytes of `encodeEvent(ev)`, built without making the line a string first.
+ */
+export function writeSimEvent(ev: FlowEvent, w: ByteWriter): void {
+  const start = w.pos;
+  if (!writeFast(ev, w)) {
+    w.pos = start;
+    w.str(encodeEvent(ev));
+  }
+}
+
+/** The fast path of writeSimEvent; false (with partial output) when the event needs encodeEvent. */
+function writeFast(ev: FlowEvent, w: ByteWriter): boolean {
   const f = ev.flow;
-  if (!f || !f.time || !supported(f) || ev.node_status || ev.lost_events) return encodeEvent(ev);
-  let s = '{"flow":{"time":"' + f.time + (f.uuid ? '","uuid":"' + f.uuid + '"' : '"');
-  if (f.verdict) s += ',"verdict":"' + f.verdict + '"';
-  if (f.drop_reason) s += ',"drop_reason":' + f.drop_reason;
-  if (f.ethernet) s += frag('ethernet', f.ethernet);
+  if (!f || !f.time || !supported(f) || ev.node_status || ev.lost_events) return false;
+  w.ascii('{"flow":{"time":"');
+  w.ascii(f.time);
+  if (f.uuid) {
+    w.ascii('","uuid":"');
+    w.ascii(f.uuid);
+  }
+  w.byte(34); // "
+  if (f.verdict) {
+    if (typeof f.verdict !== 'string') return false;
+    VERDICT.write(w, f.verdict);
+  }
+  if (f.drop_reason) {
+    w.ascii(',"drop_reason":');
+    w.num(f.drop_reason);
+  }
+  if (f.ethernet) frag(w, 'ethernet', f.ethernet);
   if (f.IP) {
-    if (f.IP.source_xlated !== undefined) return encodeEvent(ev);
-    s += ipFrag(f.IP);
+    if (f.IP.source_xlated !== undefined) return false;
+    w.ascii(ipFrag(f.IP));
   }
   if (f.l4) {
     const x = l4(f.l4);
-    if (x === undefined) return encodeEvent(ev);
-    s += x;
+    if (x === undefined) return false;
+    w.ascii(x);
   }
-  if (f.source) s += frag('source', f.source);
-  if (f.destination) s += frag('destination', f.destination);
-  if (f.Type) s += ',"Type":"' + f.Type + '"';
-  if (f.node_name) s += ',"node_name":' + quoteCached(f.node_name);
-  if (f.source_names?.length) s += frag('source_names', f.source_names);
-  if (f.destination_names?.length) s += frag('destination_names', f.destination_names);
+  if (f.source) frag(w, 'source', f.source);
+  if (f.destination) frag(w, 'destination', f.destination);
+  if (f.Type) {
+    if (typeof f.Type !== 'string') return false;
+    TYPE.write(w, f.Type);
+  }
+  if (f.node_name) NODE_NAME.write(w, f.node_name);
+  if (f.source_names?.length) frag(w, 'source_names', f.source_names);
+  if (f.destination_names?.length) frag(w, 'destination_names', f.destination_names);
   if (f.l7) {
     const x = l7(f.l7);
-    if (x === undefined) return encodeEvent(ev);
-    s += ',"l7":' + x;
+    if (x === undefined) return false;
+    w.ascii(',"l7":');
+    w.str(x);
   }
-  if (f.reply) s += ',"reply":true';
-  if (f.event_type) s += frag('event_type', f.event_type);
-  if (f.source_service) s += frag('source_service', f.source_service);
-  if (f.destination_service) s += frag('destination_service', f.destination_service);
-  if (f.traffic_direction) s += ',"traffic_direction":"' + f.traffic_direction + '"';
-  if (f.policy_match_type) s += ',"policy_match_type":' + f.policy_match_type;
-  if (f.trace_observation_point) s += ',"trace_observation_point":"' + f.trace_observation_point + '"';
-  if (f.drop_reason_desc !== undefined)
-    s +=
-      ',"drop_reason_desc":' +
-      (typeof f.drop_reason_desc === 'number' ? f.drop_reason_desc : '"' + f.drop_reason_desc + '"');
-  if (f.is_reply !== undefined) s += ',"is_reply":' + f.is_reply;
-  if (f.Summary) s += ',"Summary":' + (f.l7 ? quoteJson(f.Summary) : quoteCached(f.Summary));
-  s += '}';
-  if (ev.node_name) s += ',"node_name":' + quoteCached(ev.node_name);
-  if (ev.time) s += ',"time":"' + ev.time + '"';
-  return s + '}';
+  if (f.reply) w.ascii(',"reply":true');
+  if (f.event_type) frag(w, 'event_type', f.event_type);
+  if (f.source_service) frag(w, 'source_service', f.source_service);
+  if (f.destination_service) frag(w, 'destination_service', f.destination_service);
+  if (f.traffic_direction) {
+    if (typeof f.traffic_direction !== 'string') return false;
+    DIRECTION.write(w, f.traffic_direction);
+  }
+  if (f.policy_match_type) {
+    w.ascii(',"policy_match_type":');
+    w.num(f.policy_match_type);
+  }
+  if (f.trace_observation_point) {
+    if (typeof f.trace_observation_point !== 'string') return false;
+    OBS_POINT.write(w, f.trace_observation_point);
+  }
+  if (f.drop_reason_desc !== undefined) {
+    w.ascii(',"drop_reason_desc":');
+    if (typeof f.drop_reason_desc === 'number') w.num(f.drop_reason_desc);
+    else {
+      w.byte(34);
+      w.ascii(f.drop_reason_desc);
+      w.byte(34);
+    }
+  }
+  if (f.is_reply !== undefined) w.ascii(f.is_reply ? ',"is_reply":true' : ',"is_reply":false');
+  if (f.Summary) {
+    if (!f.l7) SUMMARY.write(w, f.Summary);
+    else {
+      w.ascii(',"Summary":');
+      w.str(quoteJson(f.Summary));
+    }
+  }
+  w.byte(125); // }
+  if (ev.node_name) NODE_NAME.write(w, ev.node_name);
+  if (ev.time) {
+    w.ascii(',"time":"');
+    w.ascii(ev.time);
+    w.byte(34);
+  }
+  w.byte(125);
+  return true;
 }

@@ -4,7 +4,8 @@
  *
  * - `loadScenario(nameOrPath)` loads a built-in (`listBuiltinScenarios()`) or a YAML file.
  * - `simulate(scenario, {seed, start, durationMs, rate})` yields time-ordered FlowEvents;
- *   `simulateLines` yields the JSON lines; `simulateLive` paces them against the wall clock.
+ *   `simulateLines` yields the JSON lines, `simulateChunks` the same as newline-terminated bytes
+ *   (the fast way to write them out); `simulateLive` paces them against the wall clock.
  * - `truth(scenario, opts)` lists the injected faults and policy denials of a run.
  */
 export {
@@ -19,14 +20,17 @@ export {
 export {
   simulate,
   simulateLines,
+  simulateChunks,
   simulateLive,
   truth,
   resolveStart,
   defaultSimulateOptions,
   type SimulateOptions,
   type LiveOptions,
+  type LineChunk,
 } from './simulate.js';
-export { encodeSimEvent } from './fast-encode.js';
+export { encodeSimEvent, writeSimEvent } from './fast-encode.js';
+export { ByteWriter } from './byte-writer.js';
 export { ScenarioError, type ScenarioErrorCode, type SourcePos } from './errors.js';
 export { buildTopology, type Topology, type SimPod, type SimNode, type SimService } from './topology.js';
 export { FAULT_KINDS, NODE_DROP_REASONS } from './validate-faults.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, timeMillis } from '../flow/index.js';
 import { loadScenario, scenarioFromText } from './load.js';
-import { simulate, simulateLines, simulateLive, truth } from './simulate.js';
+import { simulate, simulateChunks, simulateLines, simulateLive, truth } from './simulate.js';
 import { buildTopology } from './topology.js';
 import { searchCandidates } from './dns.js';
 import { SimClock, uuidFrom } from './clock.js';
@@ -33,6 +33,20 @@ describe('simulate', () => {
     expect(a.length).toBeGreaterThan(100_000);
     expect(b).toBe(a);
     expect(c).not.toBe(a);
+  });
+
+  it('writes the same lines as bytes in chunks that end at line ends', () => {
+    const s = loadScenario('l7-errors');
+    const opts = { seed: 3, durationMs: 20_000 };
+    const lines = [...simulateLines(s, opts)];
+    const chunks = [...simulateChunks(s, opts, 64 * 1024)];
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const c of chunks) {
+      expect(c.bytes[c.bytes.length - 1]).toBe(10);
+      expect(c.bytes.toString('utf8').split('\n')).toHaveLength(c.lines + 1);
+    }
+    expect(chunks.reduce((n, c) => n + c.lines, 0)).toBe(lines.length);
+    expect(Buffer.concat(chunks.map((c) => c.bytes)).toString('utf8')).toBe(lines.join('\n') + '\n');
   });
 
   it('is repeatable: iterating the same Iterable twice gives the same flows', () => {

@@ -13,7 +13,8 @@ import {
   loadScenario,
   parseDuration,
   ScenarioError,
-  simulateLines,
+  simulateChunks,
+  type LineChunk,
   truth,
   type SimulateOptions,
 } from '../../sim/index.js';
@@ -50,8 +51,15 @@ Examples:
   flowlens simulate --scenario healthy --start now | flowlens observe --input-file - --last 20
 `;
 
-/** Writes `lines` to `out` in large chunks, honouring back-pressure; stops quietly on EPIPE. */
-async function writeLines(lines: Iterable<string>, out: Writable): Promise<number> {
+/** Bytes that may wait in the output stream while the next chunk is generated. */
+const MAX_QUEUED_BYTES = 8 << 20;
+
+/**
+ * Writes chunks of lines to `out` and returns the number of lines written. Generation goes on
+ * while up to MAX_QUEUED_BYTES wait to be written (file writes run on libuv's thread pool, so
+ * they overlap generation); beyond that it waits for `drain`. Stops quietly on EPIPE.
+ */
+async function writeChunks(chunks: Iterable<LineChunk>, out: Writable): Promise<number> {
   let broken = false;
   const onError = (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') broken = true;
@@ -59,12 +67,11 @@ async function writeLines(lines: Iterable<string>, out: Writable): Promise<numbe
   };
   out.on('error', onError);
   let n = 0;
-  let chunk: string[] = [];
-  const flush = async () => {
-    if (chunk.length === 0 || broken) return;
-    const ok = out.write(chunk.join('\n') + '\n');
-    chunk = [];
-    if (!ok) {
+  for (const c of chunks) {
+    if (broken) break;
+    out.write(c.bytes);
+    n += c.lines;
+    if (out.writableLength > MAX_QUEUED_BYTES) {
       await new Promise<void>((resolve) => {
         const done = () => {
           out.off('drain', done);
@@ -75,14 +82,7 @@ async function writeLines(lines: Iterable<string>, out: Writable): Promise<numbe
         out.on('close', done);
       });
     }
-  };
-  for (const line of lines) {
-    chunk.push(line);
-    n++;
-    if (chunk.length >= 2048) await flush();
-    if (broken) break;
   }
-  await flush();
   out.off('error', onError);
   return n;
 }
@@ -130,7 +130,7 @@ async function run(flags: SimulateFlags, command: Command, io: SimulateIO): Prom
     if (flags.truth) writeFileSync(flags.truth, JSON.stringify(truth(scenario, opts), null, 2) + '\n');
     const toFile = flags.output !== undefined && flags.output !== '-';
     const out = toFile ? createWriteStream(flags.output!) : io.stdout;
-    const n = await writeLines(simulateLines(scenario, opts), out);
+    const n = await writeChunks(simulateChunks(scenario, opts), out);
     if (toFile) {
       await new Promise<void>((resolve, reject) =>
         (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? reject(e) : resolve())),
