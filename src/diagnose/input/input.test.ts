@@ -12,6 +12,7 @@ import { encodeEvent, type FlowEvent } from '../../flow/index.js';
 import { loadScenario, simulate } from '../../sim/index.js';
 import { DiagnosisAccumulator, diagnose } from '../index.js';
 import { tcp } from '../testing.js';
+import { blockCount, newControl, readBlocks, unclaimed } from './blocks.js';
 import { LineFeeder } from './lines.js';
 import { accumulateFlowLogs } from './read.js';
 import { fetchDiagnosis, fetchFlows, serverBase } from './server.js';
@@ -24,7 +25,7 @@ const text = events.map((e) => encodeEvent(e)).join('\n') + '\n';
 function feed(chunks: Buffer[]): { acc: DiagnosisAccumulator; feeder: LineFeeder; warnings: string[] } {
   const acc = new DiagnosisAccumulator();
   const warnings: string[] = [];
-  const feeder = new LineFeeder(acc, 1 << 20, (m) => warnings.push(m));
+  const feeder = new LineFeeder(acc, 1 << 20, (m, line) => warnings.push(`line ${line}: ${m}`));
   for (const c of chunks) feeder.push(c);
   feeder.end();
   return { acc, feeder, warnings };
@@ -88,20 +89,79 @@ describe('accumulateFlowLogs', () => {
   writeFileSync(file, text);
   writeFileSync(join(dir, 'flows.json.gz'), gzipSync(text));
 
-  it('reads in parallel worker threads with the same result as one thread', async () => {
+  it('reads in parallel threads claiming blocks with the same result as one thread', async () => {
     const serial = await accumulateFlowLogs([file], { workers: 1 });
-    const warnings: string[] = [];
-    const parallel = await accumulateFlowLogs([file], {
-      workers: 3,
-      parallelMinBytes: 1,
-      onWarning: (m) => warnings.push(m),
-    });
-    expect(warnings).toEqual([]);
-    expect(parallel.workers).toBe(3);
-    expect(parallel.stats.events).toBe(events.length);
-    expect(JSON.stringify(diagnose(parallel.acc, { clock: () => 0 }))).toBe(
-      JSON.stringify(diagnose(serial.acc, { clock: () => 0 })),
+    const expected = JSON.stringify(diagnose(serial.acc, { clock: () => 0 }));
+    for (const mainThreadReads of [true, false]) {
+      const warnings: string[] = [];
+      const parallel = await accumulateFlowLogs([file], {
+        workers: 3,
+        parallelMinBytes: 1,
+        blockBytes: 100_003, // many blocks, cut mid-line
+        mainThreadReads,
+        onWarning: (m) => warnings.push(m),
+      });
+      expect(warnings).toEqual([]);
+      expect(parallel.workers).toBe(3);
+      expect(parallel.stats).toEqual(serial.stats);
+      expect(parallel.stats.events).toBe(events.length);
+      expect(JSON.stringify(diagnose(parallel.acc, { clock: () => 0 }))).toBe(expected);
+    }
+  }, 120_000);
+
+  it('reads the ranges of readers that never start by stealing them, in contiguous parts', () => {
+    const job = {
+      path: file,
+      size: Buffer.byteLength(text),
+      blockBytes: 50_021,
+      maxLineBytes: 1 << 20,
+      accumulator: {},
+      control: newControl(3, Math.ceil(Buffer.byteLength(text) / 50_021)),
+    };
+    const blocks = blockCount(job);
+    expect(blocks).toBeGreaterThan(20);
+    const parts = readBlocks(job, 0); // readers 1 and 2 never come
+    expect(unclaimed(job.control)).toBe(0);
+    expect(parts.length).toBeGreaterThan(2);
+    // The parts cover every block once, each a run of consecutive blocks.
+    const owned = parts.flatMap((p) => p.blockLines.map(([b]) => b)).sort((a, b) => a - b);
+    expect(new Set(owned).size).toBe(owned.length);
+    expect(parts.reduce((n, p) => n + p.stats.events, 0)).toBe(events.length);
+    const acc = new DiagnosisAccumulator();
+    for (const p of [...parts].sort((a, b) => a.first - b.first)) acc.merge(p.acc);
+    const whole = feed([Buffer.from(text)]);
+    expect(JSON.stringify(diagnose(acc, { clock: () => 0 }))).toBe(
+      JSON.stringify(diagnose(whole.acc, { clock: () => 0 })),
     );
+  });
+
+  it('numbers bad lines by their line in the file when reading in parallel', async () => {
+    const good = text.split('\n').slice(0, 3000);
+    const lines: string[] = [];
+    for (let i = 0; i < good.length; i++) {
+      lines.push(good[i]);
+      if (i % 400 === 7) lines.push('{"flow": not json');
+      if (i === 1500) lines.push('x'.repeat(300_000)); // longer than a block, and than maxLineBytes
+      if (i === 2100) lines.push('');
+      if (i === 2200) lines.push(good[i] + '\r');
+    }
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, lines.join('\n') + '\n{"flow":"last line, no newline"}');
+    const read = async (opts: Parameters<typeof accumulateFlowLogs>[1]) => {
+      const warnings: string[] = [];
+      const r = await accumulateFlowLogs([bad], { maxLineBytes: 200_000, ...opts, onWarning: (m) => warnings.push(m) });
+      return { stats: r.stats, warnings, findings: JSON.stringify(diagnose(r.acc, { clock: () => 0 })) };
+    };
+    const serial = await read({ workers: 1 });
+    expect(serial.stats.invalid).toBe(9);
+    expect(serial.stats.tooLong).toBe(1);
+    expect(serial.warnings[0]).toBe(`${bad}: line 9: invalid JSON: ${serial.warnings[0].split('invalid JSON: ')[1]}`);
+    expect(serial.warnings.some((w) => w.startsWith(`${bad}: line 1506: line too long`))).toBe(true);
+    expect(serial.warnings.at(-1)).toMatch(new RegExp(`: line ${lines.length + 1}: not a flow`));
+    for (const blockBytes of [65_536, 99_991, 1 << 20]) {
+      const parallel = await read({ workers: 3, parallelMinBytes: 1, blockBytes, mainThreadReads: false });
+      expect(parallel).toEqual(serial);
+    }
   }, 120_000);
 
   it('reads gzip files and stdin', async () => {

@@ -45,7 +45,8 @@ export class LineFeeder {
   constructor(
     private readonly acc: DiagnosisAccumulator,
     private readonly maxLineBytes = 16 * 1024 * 1024,
-    private readonly warn: (msg: string) => void = () => {},
+    /** Called with what is wrong and the line's number (counted from 1 by this feeder). */
+    private readonly warn: (msg: string, line: number) => void = () => {},
   ) {}
 
   /** Feeds the next chunk. */
@@ -68,6 +69,11 @@ export class LineFeeder {
     if (last > start) this.text(chunk.subarray(start, last));
     const rest = chunk.subarray(last + 1);
     if (rest.length > 0) this.hold(Buffer.from(rest));
+  }
+
+  /** True while part of a line (or of a skipped over-long line) waits for its newline. */
+  get midLine(): boolean {
+    return this.carryLen > 0 || this.skipping;
   }
 
   /** Feeds the final line (one without a trailing newline). */
@@ -94,7 +100,7 @@ export class LineFeeder {
   private tooLong(): void {
     this.stats.lines++;
     this.stats.tooLong++;
-    this.warn(`line ${this.stats.lines}: line too long, skipped`);
+    this.warn('line too long, skipped', this.stats.lines);
   }
 
   /** Lines of a region that ends just before a newline (or at the end of input). */
@@ -143,7 +149,7 @@ export class LineFeeder {
       value = JSON.parse(line);
     } catch (err) {
       st.invalid++;
-      this.warn(`line ${st.lines}: invalid JSON: ${(err as Error).message}`);
+      this.warn(`invalid JSON: ${(err as Error).message}`, st.lines);
       return;
     }
     let ev: FlowEvent;
@@ -151,7 +157,7 @@ export class LineFeeder {
       ev = this.event(value);
     } catch (err) {
       st.invalid++;
-      this.warn(`line ${st.lines}: not a flow: ${(err as Error).message}`);
+      this.warn(`not a flow: ${(err as Error).message}`, st.lines);
       return;
     }
     st.events++;
