@@ -261,7 +261,10 @@ export function createDiagnoseCommand(
         .option('--rules <names>', 'run only these rules (comma-separated)')
         .option('--min-severity <level>', 'leave out findings below info, warning or critical')
         .option('--bucket <duration>', 'time resolution of the analysis (default 10s)')
-        .option('--workers <n>', 'threads for reading large files (default: cores, at most 4)')
+        .option(
+          '--workers <n>',
+          'threads reading a large file, the main thread included (default: cores, at most 4)',
+        )
         .option('--color <when>', 'auto, always or never', 'auto')
         .option('--list-rules', 'list the rules with what they detect and exit')
         .option(

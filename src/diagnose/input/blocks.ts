@@ -211,8 +211,7 @@ class RangeReader {
   }
 
   #closeBlock(): void {
-    if (this.#block >= 0)
-      this.#blocks.set(this.#block, this.#feeder.stats.lines - this.#linesBefore);
+    if (this.#block >= 0) this.#blocks.set(this.#block, this.#feeder.stats.lines - this.#linesBefore);
   }
 
   /** Reads block `i` (the range's blocks come in order). */

@@ -149,13 +149,19 @@ describe('accumulateFlowLogs', () => {
     writeFileSync(bad, lines.join('\n') + '\n{"flow":"last line, no newline"}');
     const read = async (opts: Parameters<typeof accumulateFlowLogs>[1]) => {
       const warnings: string[] = [];
-      const r = await accumulateFlowLogs([bad], { maxLineBytes: 200_000, ...opts, onWarning: (m) => warnings.push(m) });
+      const r = await accumulateFlowLogs([bad], {
+        maxLineBytes: 200_000,
+        ...opts,
+        onWarning: (m) => warnings.push(m),
+      });
       return { stats: r.stats, warnings, findings: JSON.stringify(diagnose(r.acc, { clock: () => 0 })) };
     };
     const serial = await read({ workers: 1 });
     expect(serial.stats.invalid).toBe(9);
     expect(serial.stats.tooLong).toBe(1);
-    expect(serial.warnings[0]).toBe(`${bad}: line 9: invalid JSON: ${serial.warnings[0].split('invalid JSON: ')[1]}`);
+    expect(serial.warnings[0]).toBe(
+      `${bad}: line 9: invalid JSON: ${serial.warnings[0].split('invalid JSON: ')[1]}`,
+    );
     expect(serial.warnings.some((w) => w.startsWith(`${bad}: line 1506: line too long`))).toBe(true);
     expect(serial.warnings.at(-1)).toMatch(new RegExp(`: line ${lines.length + 1}: not a flow`));
     for (const blockBytes of [65_536, 99_991, 1 << 20]) {
