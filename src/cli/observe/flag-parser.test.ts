@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlags, type FlagSpec } from './flag-parser.js';
-import { parseGoBool } from './go-strconv.js';
+import { parseGoBool } from '../../filter/go-strconv.js';
 
 /** A small flag set recording every `set` call in order. */
 function setup(): { specs: FlagSpec[]; calls: string[] } {

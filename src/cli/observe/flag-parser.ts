@@ -11,7 +11,7 @@
  * Flags are applied in command-line order through `FlagSpec.set`, so order-dependent flags
  * (`--not`, filter conflicts) and "first error wins" behave as in hubble.
  */
-import { goQuote, goQuoteRune } from './go-strconv.js';
+import { goQuote, goQuoteRune } from '../../filter/go-strconv.js';
 
 /** One flag definition. */
 export interface FlagSpec {

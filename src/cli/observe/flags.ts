@@ -3,10 +3,10 @@
  * texts (grouped as hubble groups them), plus flowlens's extensions. `createObserveFlags`
  * binds them to a fresh `ObserveFlagValues`; filter flags feed a `FilterFlags` in order.
  */
-import { FilterFlags } from './filter-flags.js';
+import { FilterFlags, filterFlagSpec } from './filter-flags.js';
 import type { FlagSpec } from './flag-parser.js';
 import { parseGoDuration } from './go-duration.js';
-import { parseGoBool, parseGoUint } from './go-strconv.js';
+import { parseGoBool, parseGoUint } from '../../filter/go-strconv.js';
 
 /** Flag values after parsing, before validation (hubble's selectorOpts, formattingOpts, ...). */
 export interface ObserveFlagValues {
@@ -132,20 +132,18 @@ const TIME_FORMAT_HELP =
   'Specify the time format for printing. This option does not apply to the json and jsonpb output type. One of:\n' +
   layoutList('Z');
 
-/** Help text and metadata of every filter flag, in hubble's order. */
-const FILTER_FLAGS: readonly [name: string, short: string | undefined, usage: string][] = [
-  ['not', undefined, 'Reverses the next filter to be blacklist i.e. --not --from-ip 2.2.2.2'],
-  ['uuid', undefined, 'Show the only flow matching this unique flow identifier, if any'],
+/** Help text of every filter flag, in hubble's order; short forms and defaults: src/filter/flags.ts. */
+const FILTER_FLAGS: readonly [name: string, usage: string][] = [
+  ['not', 'Reverses the next filter to be blacklist i.e. --not --from-ip 2.2.2.2'],
+  ['uuid', 'Show the only flow matching this unique flow identifier, if any'],
   [
     'node-name',
-    undefined,
     'Show all flows which match the given node names (e.g. "k8s*", "test-cluster/*.company.com")',
   ],
-  ['protocol', undefined, 'Show only flows which match the given L4/L7 flow protocol (e.g. "udp", "http")'],
-  ['tcp-flags', undefined, 'Show only flows which match the given TCP flags (e.g. "syn", "ack", "fin")'],
+  ['protocol', 'Show only flows which match the given L4/L7 flow protocol (e.g. "udp", "http")'],
+  ['tcp-flags', 'Show only flows which match the given TCP flags (e.g. "syn", "ack", "fin")'],
   [
     'type',
-    't',
     `Filter by event types TYPE[:SUBTYPE]. Available types and subtypes:
 TYPE             SUBTYPE
 capture          n/a
@@ -168,120 +166,80 @@ trace-sock       n/a`,
   ],
   [
     'verdict',
-    undefined,
     'Show only flows with this verdict [FORWARDED, DROPPED, AUDIT, REDIRECTED, ERROR, TRACED, TRANSLATED]',
   ],
-  ['http-status', undefined, 'Show only flows which match this HTTP status code prefix (e.g. "404", "5+")'],
-  ['http-method', undefined, 'Show only flows which match this HTTP method (e.g. "get", "post")'],
-  [
-    'http-path',
-    undefined,
-    'Show only flows which match this HTTP path regular expressions (e.g. "/page/\\\\d+")',
-  ],
-  ['trace-id', undefined, 'Show only flows which match this trace ID'],
-  [
-    'traffic-direction',
-    undefined,
-    'Show all flows in the given traffic direction (either ingress or egress)',
-  ],
-  [
-    'from-fqdn',
-    undefined,
-    'Show all flows originating at the given fully qualified domain name (e.g. "*.cilium.io").',
-  ],
-  [
-    'fqdn',
-    undefined,
-    'Show all flows related to the given fully qualified domain name (e.g. "*.cilium.io").',
-  ],
-  [
-    'to-fqdn',
-    undefined,
-    'Show all flows terminating at the given fully qualified domain name (e.g. "*.cilium.io").',
-  ],
+  ['http-status', 'Show only flows which match this HTTP status code prefix (e.g. "404", "5+")'],
+  ['http-method', 'Show only flows which match this HTTP method (e.g. "get", "post")'],
+  ['http-path', 'Show only flows which match this HTTP path regular expressions (e.g. "/page/\\\\d+")'],
+  ['trace-id', 'Show only flows which match this trace ID'],
+  ['traffic-direction', 'Show all flows in the given traffic direction (either ingress or egress)'],
+  ['from-fqdn', 'Show all flows originating at the given fully qualified domain name (e.g. "*.cilium.io").'],
+  ['fqdn', 'Show all flows related to the given fully qualified domain name (e.g. "*.cilium.io").'],
+  ['to-fqdn', 'Show all flows terminating at the given fully qualified domain name (e.g. "*.cilium.io").'],
   [
     'from-ip',
-    undefined,
     "Show all flows originating at the given IP address. Each of the source IPs can be specified as an exact match (e.g. '1.1.1.1') or as a CIDR range (e.g.'1.1.1.0/24').",
   ],
   [
     'ip',
-    undefined,
     "Show all flows related to the given IP address. Each of the IPs can be specified as an exact match (e.g. '1.1.1.1') or as a CIDR range (e.g.'1.1.1.0/24').",
   ],
   [
     'to-ip',
-    undefined,
     "Show all flows terminating at the given IP address. Each of the destination IPs can be specified as an exact match (e.g. '1.1.1.1') or as a CIDR range (e.g.'1.1.1.0/24').",
   ],
-  ['ipv4', '4', 'Show only IPv4 flows'],
-  ['ipv6', '6', 'Show only IPv6 flows'],
-  [
-    'ip-version',
-    undefined,
-    'Show only IPv4, IPv6 flows or non IP flows (e.g. ARP packets) (ie: "none", "v4", "v6")',
-  ],
+  ['ipv4', 'Show only IPv4 flows'],
+  ['ipv6', 'Show only IPv6 flows'],
+  ['ip-version', 'Show only IPv4, IPv6 flows or non IP flows (e.g. ARP packets) (ie: "none", "v4", "v6")'],
   [
     'from-pod',
-    undefined,
     "Show all flows originating in the given pod name prefix([namespace/]<pod-name>). If namespace is not provided, 'default' is used",
   ],
   [
     'pod',
-    undefined,
     "Show all flows related to the given pod name prefix ([namespace/]<pod-name>). If namespace is not provided, 'default' is used.",
   ],
   [
     'to-pod',
-    undefined,
     "Show all flows terminating in the given pod name prefix([namespace/]<pod-name>). If namespace is not provided, 'default' is used",
   ],
-  ['from-namespace', undefined, 'Show all flows originating in the given Kubernetes namespace.'],
-  ['namespace', 'n', 'Show all flows related to the given Kubernetes namespace.'],
-  ['to-namespace', undefined, 'Show all flows terminating in the given Kubernetes namespace.'],
+  ['from-namespace', 'Show all flows originating in the given Kubernetes namespace.'],
+  ['namespace', 'Show all flows related to the given Kubernetes namespace.'],
+  ['to-namespace', 'Show all flows terminating in the given Kubernetes namespace.'],
   [
     'from-label',
-    undefined,
     'Show only flows originating in an endpoint with the given labels (e.g. "key1=value1", "reserved:world")',
   ],
   [
     'label',
-    'l',
     'Show only flows related to an endpoint with the given labels (e.g. "key1=value1", "reserved:world")',
   ],
   [
     'to-label',
-    undefined,
     'Show only flows terminating in an endpoint with given labels (e.g. "key1=value1", "reserved:world")',
   ],
   [
     'from-service',
-    undefined,
     "Shows flows where the source IP address matches the ClusterIP address of the given service name prefix([namespace/]<svc-name>). If namespace is not provided, 'default' is used",
   ],
   [
     'service',
-    undefined,
     "Shows flows where either the source or destination IP address matches the ClusterIP address of the given service name prefix ([namespace/]<svc-name>). If namespace is not provided, 'default' is used. ",
   ],
   [
     'to-service',
-    undefined,
     "Shows flows where the destination IP address matches the ClusterIP address of the given service name prefix ([namespace/]<svc-name>). If namespace is not provided, 'default' is used",
   ],
-  ['from-port', undefined, 'Show only flows with the given source port (e.g. 8080)'],
-  ['port', undefined, 'Show only flows with given port in either source or destination (e.g. 8080)'],
-  ['to-port', undefined, 'Show only flows with the given destination port (e.g. 8080)'],
-  ['from-workload', undefined, 'Show all flows originating at an endpoint with the given workload'],
-  ['workload', undefined, 'Show all flows related to an endpoint with the given workload'],
-  ['to-workload', undefined, 'Show all flows terminating at an endpoint with the given workload'],
-  ['from-identity', undefined, 'Show all flows originating at an endpoint with the given security identity'],
-  ['identity', undefined, 'Show all flows related to an endpoint with the given security identity'],
-  ['to-identity', undefined, 'Show all flows terminating at an endpoint with the given security identity'],
+  ['from-port', 'Show only flows with the given source port (e.g. 8080)'],
+  ['port', 'Show only flows with given port in either source or destination (e.g. 8080)'],
+  ['to-port', 'Show only flows with the given destination port (e.g. 8080)'],
+  ['from-workload', 'Show all flows originating at an endpoint with the given workload'],
+  ['workload', 'Show all flows related to an endpoint with the given workload'],
+  ['to-workload', 'Show all flows terminating at an endpoint with the given workload'],
+  ['from-identity', 'Show all flows originating at an endpoint with the given security identity'],
+  ['identity', 'Show all flows related to an endpoint with the given security identity'],
+  ['to-identity', 'Show all flows terminating at an endpoint with the given security identity'],
 ];
-
-/** Default values of filter flags used without `=value`. */
-const FILTER_NO_OPT: Readonly<Record<string, string>> = { not: 'true', ipv4: 'v4', ipv6: 'v6' };
 
 type Setter = (v: string) => void;
 
@@ -363,13 +321,14 @@ export function createObserveFlags(values: ObserveFlagValues): ObserveFlag[] {
     flag('Selectors', 'until', undefined, 'string', selectorTimeHelp('until'), (v) => (values.until = v)),
   ];
 
-  const filters: ObserveFlag[] = FILTER_FLAGS.map(([name, short, usage]) => ({
+  // Short forms and defaults without `=value` come from the shared filter-flag table.
+  const filters: ObserveFlag[] = FILTER_FLAGS.map(([name, usage]) => ({
     group: 'Filters' as const,
     name,
-    short,
+    short: filterFlagSpec(name)?.short,
     type: 'filter',
     usage,
-    noOptDefVal: FILTER_NO_OPT[name],
+    noOptDefVal: filterFlagSpec(name)?.noOptDefVal,
     set: (v: string) => values.filters.set(name, v),
   }));
 

@@ -3,7 +3,7 @@
  * Grammar: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` with units ns, us, µs, μs, ms, s, m, h; `0` alone
  * is zero. Results are nanoseconds as a bigint (Go's int64 range).
  */
-import { goQuote } from './go-strconv.js';
+import { goQuote } from '../../filter/go-strconv.js';
 
 const UNITS: ReadonlyMap<string, bigint> = new Map([
   ['ns', 1n],

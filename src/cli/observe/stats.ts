@@ -5,7 +5,7 @@
  */
 import type { FlowEvent } from '../../flow/index.js';
 import { sanitize } from '../printers/index.js';
-import { EVENT_TYPE_NAMES } from './filter-values.js';
+import { EVENT_TYPE_NAMES } from '../../filter/flag-values.js';
 
 const TYPE_NAMES = new Map([...EVENT_TYPE_NAMES].map(([name, n]) => [n, name]));
 

@@ -53,7 +53,7 @@ describe('parseFilterBar', () => {
   });
   it('parses values: workloads, tcp flags, event types, boolean flags and --flag=value', () => {
     const p = parseFilterBar(
-      '--to-workload Deployment/web --tcp-flags syn,ack --type trace:to-endpoint --ipv4 --verdict=dropped',
+      '--to-workload Deployment/web --tcp-flags syn,ack --type trace:to-endpoint --ipv4 --verdict=DROPPED',
     );
     expect(p.error).toBeUndefined();
     expect(p.allow).toEqual([
@@ -75,7 +75,8 @@ describe('parseFilterBar', () => {
   const errors: { name: string; input: string; want: RegExp }[] = [
     { name: 'unknown flag', input: '--colour red', want: /unknown flag: --colour/ },
     { name: 'missing value', input: '--verdict', want: /needs an argument/ },
-    { name: 'bad verdict', input: '--verdict MAYBE', want: /invalid verdict/ },
+    { name: 'bad verdict', input: '--verdict MAYBE', want: /invalid --verdict value: MAYBE/ },
+    { name: 'lower-case verdict (as the CLI)', input: '--verdict dropped', want: /invalid --verdict value/ },
     { name: 'conflicting flags', input: '--from-pod a --from-namespace b', want: /cannot be combined/ },
     { name: 'trailing --not', input: '--verdict DROPPED --not', want: /trailing --not/ },
     { name: 'double --not', input: '--not --not --verdict DROPPED', want: /consecutive --not/ },

@@ -2,8 +2,9 @@
  * Parses the filter bar into the FlowFilter lists `flowlens observe --print-raw-filters` would
  * show, plus the time flags and anything the bar cannot use, so the UI can echo the raw filter.
  */
+import { FILTER_SHORTHANDS, FilterFlags, filterFlagSpec } from '../../filter/flags';
 import type { FlowFilter } from '../../filter/types';
-import { FILTER_FLAGS, TIME_FLAGS, shellQuote, tokenize } from './observe-flags';
+import { TIME_FLAGS, shellQuote, tokenize } from './observe-flags';
 
 /** Result of parsing the filter bar. */
 export interface ParsedFilter {
@@ -19,21 +20,6 @@ export interface ParsedFilter {
   error?: string;
 }
 
-const CONFLICTS: readonly (readonly string[])[] = [
-  ['from-fqdn', 'from-ip', 'from-namespace', 'from-pod', 'fqdn', 'ip', 'namespace', 'pod'],
-  ['to-fqdn', 'to-ip', 'to-namespace', 'to-pod', 'fqdn', 'ip', 'namespace', 'pod'],
-  ['label', 'from-label'],
-  ['label', 'to-label'],
-  ['service', 'from-service'],
-  ['service', 'to-service'],
-  ['port', 'to-port'],
-  ['port', 'from-port'],
-  ['identity', 'to-identity'],
-  ['identity', 'from-identity'],
-  ['workload', 'to-workload'],
-  ['workload', 'from-workload'],
-];
-
 /** Non-filter observe flags that take a value (skipped with it). */
 const VALUE_FLAGS = new Set([
   'output',
@@ -44,33 +30,7 @@ const VALUE_FLAGS = new Set([
   'field-mask',
   'print-node-name',
 ]);
-const SHORT: Record<string, string> = { n: 'namespace', t: 'type', o: 'output' };
-
-class Side {
-  left: FlowFilter = {};
-  right: FlowFilter = {};
-  used: string[] = [];
-  touched = false;
-
-  add(side: 'left' | 'right', field: keyof FlowFilter, el: unknown): void {
-    const f = this[side] as Record<string, unknown[] | undefined>;
-    (f[field] ??= []).push(el);
-    this.touched = true;
-  }
-
-  track(name: string): void {
-    if (!this.used.includes(name)) this.used.push(name);
-    for (const g of CONFLICTS) {
-      const hit = g.filter((f) => this.used.includes(f));
-      if (hit.length >= 2) throw new Error(`filters --${hit[0]} and --${hit[1]} cannot be combined`);
-    }
-  }
-
-  lists(): FlowFilter[] {
-    if (!this.touched) return [];
-    return JSON.stringify(this.left) === JSON.stringify(this.right) ? [this.left] : [this.left, this.right];
-  }
-}
+const SHORT: Record<string, string> = { ...Object.fromEntries(FILTER_SHORTHANDS), o: 'output' };
 
 /**
  * Parses `--verdict DROPPED --to-namespace shop` into allow/deny FlowFilters.
@@ -79,10 +39,9 @@ class Side {
  */
 export function parseFilterBar(input: string): ParsedFilter {
   const out: ParsedFilter = { allow: [], deny: [], time: {}, filterFlags: '', ignored: [] };
-  const allow = new Side();
-  const deny = new Side();
+  // The translation (table, value parsers, conflicts, --not) is the CLI's: src/filter/flags.ts.
+  const flags = new FilterFlags();
   const kept: string[] = [];
-  let negate = false;
   try {
     const words = tokenize(input);
     for (let i = 0; i < words.length; i++) {
@@ -98,44 +57,29 @@ export function parseFilterBar(input: string): ParsedFilter {
         if (i + 1 >= words.length) throw new Error(`flag needs an argument: --${name}`);
         return words[++i];
       };
-      if (name === 'not') {
-        if (negate) throw new Error('consecutive --not statements');
-        negate = true;
-        kept.push('--not');
-        continue;
-      }
       if ((TIME_FLAGS as readonly string[]).includes(name)) {
         out.time[name as (typeof TIME_FLAGS)[number]] = takeValue();
         continue;
       }
-      const action = FILTER_FLAGS.get(name);
-      if (!action) {
+      if (!FilterFlags.isFilterFlag(name)) {
         if (VALUE_FLAGS.has(name)) out.ignored.push(`--${name} ${takeValue()}`);
         else if (['follow', 'f', 'first', 'all', 'all-namespaces', 'A', 'print-raw-filters'].includes(name))
           out.ignored.push(`--${name}`);
         else throw new Error(`unknown flag: --${name}`);
         continue;
       }
-      const target = negate ? deny : allow;
-      negate = false;
-      target.track(name);
-      const raw = action.noValue ? '' : takeValue();
-      const el = (action.value ?? ((v: string) => v))(raw);
-      if (action.both) {
-        target.add('left', action.both, el);
-        target.add('right', action.both, structuredClone(el));
-      } else if (action.either) {
-        target.add('left', action.either[0], el);
-        target.add('right', action.either[1], structuredClone(el));
-      }
-      kept.push(action.noValue ? `--${name}` : `--${name} ${shellQuote(raw)}`);
+      // Flags with a default (`--not`, `--ipv4`, `--ipv6`) never take the next word.
+      const noOpt = filterFlagSpec(name)?.noOptDefVal;
+      const raw = noOpt === undefined ? takeValue() : (inline ?? noOpt);
+      flags.set(name, raw);
+      kept.push(noOpt === undefined ? `--${name} ${shellQuote(raw)}` : `--${name}`);
     }
-    if (negate) throw new Error('trailing --not found in the arguments');
+    if (flags.trailingNot) throw new Error('trailing --not found in the arguments');
   } catch (e) {
     out.error = e instanceof Error ? e.message : String(e);
   }
-  out.allow = allow.lists();
-  out.deny = deny.lists();
+  out.allow = flags.allowlist();
+  out.deny = flags.denylist();
   out.filterFlags = kept.join(' ');
   return out;
 }

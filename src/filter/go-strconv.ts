@@ -1,7 +1,8 @@
 /**
  * The bits of Go's `strconv` whose exact error texts reach the user through pflag messages
  * (`invalid argument "x" for "--last" flag: strconv.ParseUint: parsing "x": invalid syntax`).
- * Re-implemented from the Go documentation and observed behaviour.
+ * Re-implemented from the Go documentation and observed behaviour. Isomorphic: the filter-flag
+ * value parsers (flag-values.ts) run in the web UI too.
  */
 
 // Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.

@@ -3,8 +3,8 @@
  * `--traffic-direction`, `--ip-version`, identities and workloads. Each throws an Error whose
  * message is hubble's reason text (the flag parser adds the `invalid argument ...` prefix).
  */
-import type { TCPFlags, Workload } from '../../flow/index.js';
-import type { EventTypeFilter } from '../../filter/index.js';
+import type { TCPFlags, Workload } from '../flow/types.js';
+import type { EventTypeFilter } from './types.js';
 import { parseGoUint } from './go-strconv.js';
 
 /** Monitor message type names accepted by `--type` (cilium monitor API). */
@@ -100,7 +100,8 @@ export function parseEventType(val: string): EventTypeFilter {
     }
   }
   out.match_sub_type = true;
-  out.sub_type = subType;
+  // 0 is the proto default: left out, as `--print-raw-filters` and the raw-filter echo show it.
+  if (subType !== 0) out.sub_type = subType;
   return out;
 }
 
