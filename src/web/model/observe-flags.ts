@@ -4,6 +4,7 @@
  * allow/deny lists are the CLI's own, from the isomorphic src/filter/flags.ts (see
  * filter-echo.ts); the server translates the same flags with the same code.
  */
+
 /** Flags of `observe` that select time rather than flows; the UI maps them to its range. */
 export const TIME_FLAGS = ['since', 'until', 'last'] as const;
 
