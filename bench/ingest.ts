@@ -4,11 +4,15 @@
  * events, then end to end from a flow log followed by the file source (read + JSON parse +
  * decode + pipeline). CPU time per flow is reported too: it does not depend on machine load.
  *
- *   npx tsx bench/ingest.ts [flows=500000] [file=bench/out/flows-1m.jsonl]
+ *   npx tsx bench/ingest.ts [flows=500000] [file=bench/out/flows-1m.jsonl] [phases=decoded,file]
  * Target: >= 200,000 flows/s (issue #5).
+ *
+ * "main" is the CPU time of the main (ingest) thread alone (Linux, from /proc); the process
+ * figure includes the store's worker thread and V8's helper threads (GC). INGEST_THREADS=1 also
+ * lists the CPU time of every thread during the file phase.
  */
 import { createMetricsPipeline } from '../src/metrics/index.js';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { NamespaceTracker, Pipeline, StoreHistory } from '../src/pipeline/index.js';
 import { FileSource } from '../src/sources/file/index.js';
@@ -17,6 +21,42 @@ import type { FlowEvent } from '../src/flow/index.js';
 
 const N = Number(process.argv[2] ?? 500_000);
 const file = process.argv[3] ?? 'bench/out/flows-1m.jsonl';
+const phases = new Set((process.argv[4] ?? 'decoded,file').split(','));
+
+/** CPU seconds per thread id (Linux), for INGEST_THREADS=1. */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(`${tid} ${name}`, (Number(f[11]) + Number(f[12])) / 100);
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+function threadReport(t0: Map<string, number>, t1: Map<string, number>, n: number): void {
+  if (!process.env.INGEST_THREADS) return;
+  for (const [k, v] of t1) {
+    const d = v - (t0.get(k) ?? 0);
+    if (d > 0.05) console.log(`  thread ${k.padEnd(24)} ${((d / n) * 1e6).toFixed(2)} µs/flow`);
+  }
+}
+
+/** CPU seconds of the main thread (utime + stime of the task whose id is the pid), or NaN. */
+function mainThreadCpu(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
 
 async function build(capacity: number, dir?: string) {
   const history = await StoreHistory.open({ ringCapacity: capacity, nodeName: 'bench', dir });
@@ -34,25 +74,28 @@ async function build(capacity: number, dir?: string) {
   return { history, metrics, pipeline };
 }
 
-function report(name: string, n: number, ms: number, cpu: NodeJS.CpuUsage): void {
+function report(name: string, n: number, ms: number, cpu: NodeJS.CpuUsage, main0: number): void {
   const s = ms / 1000;
+  const perFlow = (sec: number): string => ((sec / n) * 1e6).toFixed(2);
+  const rate = Math.round(n / s).toLocaleString('en-US');
   const cpuS = (cpu.user + cpu.system) / 1e6;
   console.log(
-    `${name.padEnd(46)} ${n} flows in ${s.toFixed(2)} s = ${Math.round(n / s)
-      .toLocaleString('en-US')
-      .padStart(9)} flows/s  (CPU ${((cpuS / n) * 1e6).toFixed(2)} µs/flow)`,
+    `${name.padEnd(46)} ${n} flows in ${s.toFixed(2)} s = ${rate.padStart(9)} flows/s  ` +
+      `(CPU ${perFlow(cpuS)} µs/flow, main ${perFlow(mainThreadCpu() - main0)})`,
   );
 }
 
 // 1. Decoded events -> pipeline.
 const events: FlowEvent[] = [];
-for await (const batch of await readFlowLog([file])) {
-  for (const ev of batch) if (events.length < N) events.push(ev);
-  if (events.length >= N) break;
-}
-for (const persistent of [false, true, true]) {
+if (phases.has('decoded'))
+  for await (const batch of await readFlowLog([file])) {
+    for (const ev of batch) if (events.length < N) events.push(ev);
+    if (events.length >= N) break;
+  }
+for (const persistent of phases.has('decoded') ? [false, true, true] : []) {
   const dir = persistent ? mkdtempSync(`${tmpdir()}/flowlens-bench-`) : undefined;
   const { pipeline, metrics, history } = await build(1_048_575, dir);
+  const m0 = mainThreadCpu();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < events.length; i += 1000)
@@ -60,7 +103,7 @@ for (const persistent of [false, true, true]) {
   await pipeline.stop();
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
-  report(`decoded -> ring${persistent ? ' + store' : ''} + metrics`, events.length, ms, cpu);
+  report(`decoded -> ring${persistent ? ' + store' : ''} + metrics`, events.length, ms, cpu, m0);
   if (persistent) {
     const t1 = performance.now();
     await history.close();
@@ -72,21 +115,28 @@ for (const persistent of [false, true, true]) {
 }
 
 // 2. File source (read + parse + decode) -> pipeline with the persistent store.
-{
+if (phases.has('file')) {
   const dir = mkdtempSync(`${tmpdir()}/flowlens-bench-`);
   const { pipeline, history } = await build(1_048_575, dir);
   const src = new FileSource(file);
   const ac = new AbortController();
+  const th0 = threadCpu();
+  let th1 = th0;
+  const m0 = mainThreadCpu();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
   await src.run(async (b) => {
     await pipeline.emit(b);
     n += b.length;
-    if (n >= N) ac.abort();
+    if (n >= N && !ac.signal.aborted) {
+      th1 = threadCpu(); // at the end of the input, before threads that end on stop are gone
+      ac.abort();
+    }
   }, ac.signal);
   await pipeline.stop();
-  report('file -> parse -> ring + store + metrics', n, performance.now() - t0, process.cpuUsage(c0));
+  report('file -> parse -> ring + store + metrics', n, performance.now() - t0, process.cpuUsage(c0), m0);
+  threadReport(th0, th1, n);
   await history.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -100,15 +100,27 @@ export function splitScalars(ev: FlowEvent, out: SplitParts): void {
   }
   const l4 = f.l4;
   if (l4) {
+    // Named loads (a loop over the key names would make these keyed, megamorphic loads).
+    const tcp = l4.TCP;
+    const udp = l4.UDP;
+    const sctp = l4.SCTP;
     let key: PortKey | undefined;
-    let many = false;
-    for (const k of PORT_KEYS) {
-      if (l4[k] !== undefined) {
-        many = key !== undefined;
-        key = k;
+    let p: { source_port?: number; destination_port?: number } | undefined;
+    // Ports are columns only when exactly one of the three is present.
+    if (tcp !== undefined) {
+      if (udp === undefined && sctp === undefined) {
+        key = 'TCP';
+        p = tcp;
       }
+    } else if (udp !== undefined) {
+      if (sctp === undefined) {
+        key = 'UDP';
+        p = udp;
+      }
+    } else if (sctp !== undefined) {
+      key = 'SCTP';
+      p = sctp;
     }
-    const p = key && !many ? l4[key]! : undefined;
     if (
       p &&
       (p.source_port || p.destination_port) &&

@@ -1,8 +1,16 @@
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FlowEvent } from '../../flow/index.js';
+import { decodeEvent, type FlowEvent } from '../../flow/index.js';
 import { FileSource } from './index.js';
 
 const line = (id: string) =>
@@ -138,5 +146,76 @@ describe('FileSource decoding', () => {
     ]);
     expect(got[1].time).toBe('2024-05-01T12:00:01Z');
     expect(src.status()).toMatchObject({ flows: 2, lost: 1 });
+  });
+});
+
+describe('FileSource on a large file', () => {
+  it('delivers every flow in order across many reads and counts bad lines', async () => {
+    const golden = readFileSync(new URL('../../../test/golden-hubble/input.jsonl', import.meta.url), 'utf8')
+      .split('\n')
+      .filter(Boolean);
+    // About 9 MB: several 1 MiB reads (the next one in flight while a chunk is parsed), lines
+    // split across reads, some bad lines, blank lines and CRLF endings.
+    const lines: string[] = [];
+    let bad = 0;
+    for (let i = 0; lines.length < 6000; i++) {
+      lines.push(i % 10 === 3 ? golden[i % golden.length] + '\r' : golden[i % golden.length]);
+      if (i % 997 === 500) {
+        lines.push('{"flow": truncated');
+        bad++;
+      }
+      if (i % 1500 === 7) lines.push('');
+    }
+    const p = join(tmp(), 'big.log');
+    writeFileSync(p, lines.join('\n') + '\n');
+    const want = lines
+      .filter((l) => l !== '' && !l.includes('truncated'))
+      .map((l) => decodeEvent(JSON.parse(l)));
+    const src = new FileSource(p, { pollMs: 10 });
+    const got: FlowEvent[] = [];
+    const ac = new AbortController();
+    const done = src.run(async (b: FlowEvent[]) => void got.push(...b), ac.signal);
+    const end = Date.now() + 10_000;
+    while (got.length < want.length && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50)); // nothing more arrives
+    ac.abort();
+    await done;
+    expect(got.length).toBe(want.length);
+    expect(got).toEqual(want);
+    expect(src.status()).toMatchObject({ flows: want.length, lost: bad, state: 'ended' });
+  });
+
+  it('decodes non-ASCII text as UTF-8, including a character split across reads', async () => {
+    const p = join(tmp(), 'utf8.log');
+    const ev = (pod: string) =>
+      JSON.stringify({
+        flow: { time: '2024-05-01T12:00:00Z', verdict: 'FORWARDED', source: { pod_name: pod } },
+        node_name: 'n1',
+        time: '2024-05-01T12:00:00Z',
+      });
+    // The first read (1 MiB) ends inside the 3-byte "€" of a line.
+    const filler = ev('x'.repeat(100));
+    const n = Math.floor((1 << 20) / (filler.length + 1)) - 1;
+    const head = (filler + '\n').repeat(n);
+    const pre = ev('MARK').split('MARK')[0];
+    const pad = (1 << 20) - 1 - Buffer.byteLength(head) - Buffer.byteLength(pre);
+    writeFileSync(p, head + ev('y'.repeat(pad) + '€ü') + '\n' + ev('é') + '\n');
+    expect(
+      readFileSync(p)
+        .subarray((1 << 20) - 1, (1 << 20) + 2)
+        .toString(),
+    ).toBe('€');
+    const pods: string[] = [];
+    const src = new FileSource(p, { pollMs: 10 });
+    const ac = new AbortController();
+    const done = src.run(async (b: FlowEvent[]) => {
+      for (const e of b) pods.push(e.flow?.source?.pod_name ?? '');
+    }, ac.signal);
+    const end = Date.now() + 5000;
+    while (pods.length < n + 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    ac.abort();
+    await done;
+    expect(pods[n]).toBe('y'.repeat(pad) + '€ü');
+    expect(pods[n + 1]).toBe('é');
   });
 });
