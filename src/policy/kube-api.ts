@@ -2,28 +2,13 @@
  * Reads policies and namespaces from a cluster through the Kubernetes API: NetworkPolicies,
  * CiliumNetworkPolicies, CiliumClusterwideNetworkPolicies and Namespaces (for their labels).
  *
- * Credentials: in a pod, the service account (KUBERNETES_SERVICE_HOST, token and CA under
- * /var/run/secrets/kubernetes.io/serviceaccount); otherwise the current context of the
- * kubeconfig (KUBECONFIG or ~/.kube/config) with a bearer token or a client certificate.
- * Exec/auth-provider plugins are not supported (use `kubectl get … -o yaml > file` and
- * `--policies file` instead). Missing Cilium CRDs (404) are not an error.
+ * Uses @kubernetes/client-node, loaded only when this runs. Credentials come from
+ * `KubeConfig.loadFromDefault()`: KUBECONFIG or ~/.kube/config (current context, with tokens,
+ * client certificates, exec and auth-provider plugins), else the in-cluster service account.
+ * Missing Cilium CRDs (404) are not an error.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { request as httpRequest } from 'node:http';
-import { homedir } from 'node:os';
-import { parse as parseYaml } from 'yaml';
+import type { ConfigurationOptions, KubeConfig } from '@kubernetes/client-node';
 import { addObject, emptyCatalog, type PolicyCatalog } from './catalog.js';
-
-/** How to reach the API server. */
-export interface KubeAccess {
-  server: string;
-  token?: string;
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-  insecure?: boolean;
-}
 
 /** A failure talking to the API server. */
 export class KubeApiError extends Error {
@@ -37,134 +22,155 @@ export class KubeApiError extends Error {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function dataOrFile(o: Obj, dataKey: string, fileKey: string): Buffer | undefined {
-  if (typeof o[dataKey] === 'string') return Buffer.from(o[dataKey] as string, 'base64');
-  if (typeof o[fileKey] === 'string') return readFileSync(o[fileKey] as string);
-  return undefined;
-}
+/** Client-side limit for each list request. */
+const TIMEOUT_MS = 15_000;
 
-/** Credentials from the in-cluster service account or the kubeconfig's current context. */
-export function kubeAccess(env: NodeJS.ProcessEnv = process.env): KubeAccess {
-  const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(`${sa}/token`)) {
-    return {
-      server: `https://${env.KUBERNETES_SERVICE_HOST}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`,
-      token: readFileSync(`${sa}/token`, 'utf8').trim(),
-      ca: readFileSync(`${sa}/ca.crt`),
-    };
-  }
-  const path = (env.KUBECONFIG ?? `${homedir()}/.kube/config`).split(':')[0];
-  if (!existsSync(path))
-    throw new KubeApiError(`no Kubernetes credentials: not in a pod and no kubeconfig at ${path}`);
-  const cfg = parseYaml(readFileSync(path, 'utf8')) as Obj;
-  const ctxName = cfg['current-context'];
-  const ctx = (cfg.contexts as Obj[] | undefined)?.find((c) => c.name === ctxName)?.context as
-    Obj | undefined;
-  if (!ctx) throw new KubeApiError(`kubeconfig ${path} has no current context`);
-  const cluster = (cfg.clusters as Obj[] | undefined)?.find((c) => c.name === ctx.cluster)?.cluster as
-    Obj | undefined;
-  const user =
-    ((cfg.users as Obj[] | undefined)?.find((u) => u.name === ctx.user)?.user as Obj | undefined) ?? {};
-  if (!cluster || typeof cluster.server !== 'string')
-    throw new KubeApiError(`kubeconfig ${path}: cluster ${String(ctx.cluster)} has no server`);
-  if (user.exec || user['auth-provider'])
-    throw new KubeApiError(
-      'kubeconfig uses an exec or auth-provider plugin, which flowlens does not run; export the policies with kubectl and pass --policies',
-    );
-  return {
-    server: cluster.server,
-    token:
-      typeof user.token === 'string'
-        ? user.token
-        : typeof user.tokenFile === 'string'
-          ? readFileSync(user.tokenFile, 'utf8').trim()
-          : undefined,
-    ca: dataOrFile(cluster, 'certificate-authority-data', 'certificate-authority'),
-    cert: dataOrFile(user, 'client-certificate-data', 'client-certificate'),
-    key: dataOrFile(user, 'client-key-data', 'client-key'),
-    insecure: cluster['insecure-skip-tls-verify'] === true,
-  };
-}
+type Resource = {
+  path: string;
+  kind: 'Namespace' | 'NetworkPolicy' | 'CiliumNetworkPolicy' | 'CiliumClusterwideNetworkPolicy';
+  apiVersion: string;
+  optional: boolean;
+};
 
-function get(
-  access: KubeAccess,
-  path: string,
-  signal?: AbortSignal,
-): Promise<{ status: number; body: string }> {
-  const url = new URL(path, access.server);
-  const opts: RequestOptions = {
-    method: 'GET',
-    headers: {
-      accept: 'application/json',
-      ...(access.token ? { authorization: `Bearer ${access.token}` } : {}),
-    },
-    ca: access.ca,
-    cert: access.cert,
-    key: access.key,
-    rejectUnauthorized: !access.insecure,
-    signal,
-    timeout: 15_000,
-  };
-  const req = url.protocol === 'http:' ? httpRequest : httpsRequest;
-  return new Promise((resolve, reject) => {
-    const r = req(url, opts, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    r.on('timeout', () => r.destroy(new Error('timeout')));
-    r.on('error', (e) => reject(new KubeApiError(`GET ${url.href}: ${e.message}`, { cause: e })));
-    r.end();
-  });
-}
-
-const RESOURCES: Array<{ path: string; kind: string; optional: boolean }> = [
-  { path: '/api/v1/namespaces', kind: 'Namespace', optional: false },
-  { path: '/apis/networking.k8s.io/v1/networkpolicies', kind: 'NetworkPolicy', optional: false },
-  { path: '/apis/cilium.io/v2/ciliumnetworkpolicies', kind: 'CiliumNetworkPolicy', optional: true },
+const RESOURCES: Resource[] = [
+  { path: '/api/v1/namespaces', kind: 'Namespace', apiVersion: 'v1', optional: false },
+  {
+    path: '/apis/networking.k8s.io/v1/networkpolicies',
+    kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    optional: false,
+  },
+  {
+    path: '/apis/cilium.io/v2/ciliumnetworkpolicies',
+    kind: 'CiliumNetworkPolicy',
+    apiVersion: 'cilium.io/v2',
+    optional: true,
+  },
   {
     path: '/apis/cilium.io/v2/ciliumclusterwidenetworkpolicies',
     kind: 'CiliumClusterwideNetworkPolicy',
+    apiVersion: 'cilium.io/v2',
     optional: true,
   },
 ];
 
-/** Lists the policy resources and Namespaces of the cluster into a catalog. */
+/** The kubeconfig of the environment: KUBECONFIG, ~/.kube/config, else in-cluster. */
+async function defaultKubeConfig(): Promise<KubeConfig> {
+  const k8s = await import('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch (e) {
+    throw new KubeApiError(`cannot load the kubeconfig: ${(e as Error).message}`, { cause: e });
+  }
+  // loadFromDefault falls back to this placeholder when it finds no configuration at all.
+  const cluster = kc.getCurrentCluster();
+  if (
+    cluster?.name === 'cluster' &&
+    cluster.server === 'http://localhost:8080' &&
+    !kc.getCurrentUser()?.token
+  )
+    throw new KubeApiError(
+      'no Kubernetes credentials: not in a pod, and no kubeconfig (KUBECONFIG or ~/.kube/config)',
+    );
+  return kc;
+}
+
+/**
+ * Lists the policy resources and Namespaces of the cluster into a catalog.
+ *
+ * @param kubeConfig - credentials and server; default: {@link defaultKubeConfig}
+ */
 export async function loadPoliciesFromCluster(
-  access: KubeAccess = kubeAccess(),
+  kubeConfig?: KubeConfig,
   catalog: PolicyCatalog = emptyCatalog(),
   signal?: AbortSignal,
 ): Promise<PolicyCatalog> {
+  const k8s = await import('@kubernetes/client-node');
+  // The typed lists hold model instances whose property names can differ from the wire names
+  // (`from` is `_from`); the generated serializer turns them back into wire JSON.
+  const { ObjectSerializer } = await import('@kubernetes/client-node/dist/gen/models/ObjectSerializer.js');
+  const kc = kubeConfig ?? (await defaultKubeConfig());
+  const server = kc.getCurrentCluster()?.server;
+  if (!server) throw new KubeApiError('kubeconfig: the current context has no cluster server');
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const networking = kc.makeApiClient(k8s.NetworkingV1Api);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
+
+  const list = async (r: Resource): Promise<unknown[] | undefined> => {
+    const timeout = AbortSignal.timeout(TIMEOUT_MS);
+    // Per-call middleware (the object-style API takes the observable kind) to set the abort signal.
+    const options: ConfigurationOptions = {
+      middleware: [
+        {
+          pre: (ctx) => {
+            ctx.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
+            return new k8s.Observable(Promise.resolve(ctx));
+          },
+          post: (res) => new k8s.Observable(Promise.resolve(res)),
+        },
+      ],
+      middlewareMergeStrategy: 'append',
+    };
+    try {
+      switch (r.kind) {
+        case 'Namespace': {
+          const l = await core.listNamespace({}, options);
+          return l.items.map((o) => ObjectSerializer.serialize(o, 'V1Namespace', '') as unknown);
+        }
+        case 'NetworkPolicy': {
+          const l = await networking.listNetworkPolicyForAllNamespaces({}, options);
+          return l.items.map((o) => ObjectSerializer.serialize(o, 'V1NetworkPolicy', '') as unknown);
+        }
+        default: {
+          const plural = r.path.slice(r.path.lastIndexOf('/') + 1);
+          const l: unknown = await custom.listClusterCustomObject(
+            { group: 'cilium.io', version: 'v2', plural },
+            options,
+          );
+          return isObj(l) && Array.isArray(l.items) ? l.items : [];
+        }
+      }
+    } catch (e) {
+      if (e instanceof k8s.ApiException) {
+        const status = e.code;
+        if (status === 404 && r.optional) return undefined;
+        const detail = statusMessage(e.body);
+        throw new KubeApiError(
+          `GET ${r.path}: HTTP ${status}${status === 403 ? ' (forbidden: the credentials may not list this resource)' : ''}${detail ? `: ${detail}` : ''}`,
+          { cause: e },
+        );
+      }
+      const msg = timeout.aborted ? `timeout after ${TIMEOUT_MS / 1000}s` : (e as Error).message;
+      throw new KubeApiError(`GET ${server}${r.path}: ${msg}`, { cause: e });
+    }
+  };
+
   for (const r of RESOURCES) {
-    const res = await get(access, r.path, signal);
-    if (res.status === 404 && r.optional) continue;
-    if (res.status !== 200)
-      throw new KubeApiError(
-        `GET ${r.path}: HTTP ${res.status}${res.status === 403 ? ' (forbidden: the credentials may not list this resource)' : ''}`,
-      );
-    const list = JSON.parse(res.body) as Obj;
-    for (const item of Array.isArray(list.items) ? list.items : []) {
+    const items = await list(r);
+    for (const item of items ?? []) {
       if (isObj(item))
         addObject(
           catalog,
-          {
-            ...item,
-            kind: r.kind,
-            apiVersion: r.kind.startsWith('Cilium')
-              ? 'cilium.io/v2'
-              : r.kind === 'Namespace'
-                ? 'v1'
-                : 'networking.k8s.io/v1',
-            metadata: cleanMeta(item.metadata),
-          },
-          { file: `${access.server}${r.path}`, document: 1 },
+          { ...item, kind: r.kind, apiVersion: r.apiVersion, metadata: cleanMeta(item.metadata) },
+          { file: `${server}${r.path}`, document: 1 },
         );
     }
   }
   return catalog;
+}
+
+/** The message of a Kubernetes Status body, if the error body is one. */
+function statusMessage(body: unknown): string | undefined {
+  let b = body;
+  if (typeof b === 'string') {
+    try {
+      b = JSON.parse(b);
+    } catch {
+      return undefined;
+    }
+  }
+  return isObj(b) && typeof b.message === 'string' && b.message ? b.message : undefined;
 }
 
 /** Keeps only the metadata fields the parsers accept. */
