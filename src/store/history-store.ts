@@ -48,6 +48,11 @@ export interface AggregateSpec {
   whereAny?: DimensionAlternatives;
   /** Only seq < toSeq (what the caller knows is committed). */
   toSeq?: number;
+  /**
+   * 'raw': answer from the stored flow rows only, never from a per-minute rollup (tests and
+   * benchmarks compare the two; a backend without a rollup ignores it).
+   */
+  path?: 'raw';
 }
 
 /** One result row of an aggregate: bucket undefined for the per-group total. */
@@ -84,6 +89,8 @@ export interface GraphSpec {
   where?: DimensionFilter;
   whereAny?: DimensionAlternatives;
   toSeq?: number;
+  /** As AggregateSpec.path. */
+  path?: 'raw';
 }
 
 /** What the store holds and lost. */
@@ -108,6 +115,10 @@ export interface HistoryStats {
   failedBatches: number;
   /** The last write or retention error, if any. */
   lastError?: string;
+  /** Aggregates and service maps answered (at least partly) from a per-minute rollup since open. */
+  rollupAnswers?: number;
+  /** Committed flows whose rollup rows are still in memory (queries read them from the flow rows). */
+  rollupPendingFlows?: number;
 }
 
 /** What opening found about the previous run. */

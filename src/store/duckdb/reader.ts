@@ -14,7 +14,9 @@ import {
   GRAPH_CODES,
   GRAPH_EP_COLS,
   pageSql,
+  rollupSplit,
   type CodeDim,
+  type RollupSplit,
 } from './sql.js';
 import type { FlowWriter } from './writer.js';
 
@@ -27,10 +29,55 @@ function items(chunk: DuckDBDataChunk, col: number): Vec['items'] {
 
 /** Reads pages and aggregates. */
 export class FlowReader {
+  /** Queries answered (at least partly) from the rollup. */
+  rollupAnswers = 0;
+  /** Serialises the rollup queries' transactions on the connection. */
+  private snapshot: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param con the connection of pages and raw-only queries
+   * @param snapCon the connection of the rollup's transactions (their own, so no other query
+   *   runs inside one)
+   */
   constructor(
     private readonly con: DuckDBConnection,
     private readonly writer: FlowWriter,
+    private readonly snapCon: DuckDBConnection = con,
   ) {}
+
+  /**
+   * Runs `sql(split)` with the rollup's share of the query when it can answer one, else
+   * `sql(undefined)` (raw rows only). The rollup table holds the committed flows up to its
+   * newest seq `max(s1)`, read in the same transaction (snapshot) as the query: flows after it
+   * come from the flow rows (`tailFrom`). When it holds flows at or beyond `toSeq` (a batch
+   * committed after the caller's flush), the flow rows answer alone.
+   */
+  private async run(
+    spec: Parameters<typeof rollupSplit>[0] & { toSeq?: number; path?: 'raw' },
+    sql: (split: RollupSplit | undefined) => string,
+  ): Promise<unknown[][]> {
+    const split = spec.path === 'raw' ? undefined : rollupSplit(spec);
+    if (!split) return (await this.con.runAndReadAll(sql(undefined))).getRows();
+    const con = this.snapCon;
+    const go = async (): Promise<unknown[][]> => {
+      await con.run('BEGIN TRANSACTION');
+      try {
+        const r = await con.runAndReadAll('SELECT coalesce(max(s1), -1) FROM rollup');
+        const covered = Number(r.getRows()[0][0]);
+        const use = spec.toSeq === undefined || covered < spec.toSeq;
+        const rows = (
+          await con.runAndReadAll(sql(use ? { ...split, tailFrom: covered + 1 } : undefined))
+        ).getRows();
+        if (use) this.rollupAnswers++;
+        return rows;
+      } finally {
+        await con.run('COMMIT');
+      }
+    };
+    const p = this.snapshot.then(go);
+    this.snapshot = p.catch(() => undefined);
+    return p;
+  }
 
   /** Fetches fragment JSON for store ids not in the writer's caches. */
   private async fragments(kind: Kind, ids: Set<number>): Promise<Map<number, string>> {
@@ -124,11 +171,11 @@ export class FlowReader {
 
   /** Aggregate rows (coded keys decoded). */
   async aggregate(spec: AggregateSpec): Promise<AggregateRow[]> {
-    const r = await this.con.runAndReadAll(aggregateSql(spec, this.codeOf));
+    const rows = await this.run(spec, (split) => aggregateSql(spec, this.codeOf, split));
     const k = spec.groupBy.length;
     const dict = this.writer.dict;
     const coded = spec.groupBy.map((d) => (CODE_DIMS as readonly string[]).includes(d));
-    return r.getRows().map((row) => ({
+    return rows.map((row) => ({
       key: row.slice(0, k).map((v, i) => (coded[i] ? dict.value(spec.groupBy[i], Number(v)) : String(v))),
       bucket: row[k] === null ? undefined : Number(row[k]),
       flows: Number(row[k + 1]),
@@ -138,10 +185,10 @@ export class FlowReader {
 
   /** Service-map rows. */
   async graph(spec: GraphSpec): Promise<GraphRow[]> {
-    const r = await this.con.runAndReadAll(graphSql(spec, this.codeOf));
+    const rows = await this.run(spec, (split) => graphSql(spec, this.codeOf, split));
     const e = GRAPH_EP_COLS;
     const dict = this.writer.dict;
-    return r.getRows().map((row) => {
+    return rows.map((row) => {
       const s = row.map((v) => (typeof v === 'bigint' ? Number(v) : v));
       const c = Object.fromEntries(
         GRAPH_CODES.map((d, i) => [d, dict.value(d, Number(s[2 * e + 1 + i]))]),

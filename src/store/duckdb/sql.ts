@@ -55,7 +55,119 @@ export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS endpoints(id UINTEGER, json VARCHAR${attrCols(ENDPOINT_ATTRS)})`,
   `CREATE TABLE IF NOT EXISTS l7s(id UINTEGER, json VARCHAR${attrCols(L7_ATTRS)})`,
   `CREATE TABLE IF NOT EXISTS rests(id UINTEGER, json VARCHAR${attrCols(REST_ATTRS)})`,
+  `CREATE TABLE IF NOT EXISTS rollup(m UINTEGER, src UINTEGER, dst UINTEGER, port USMALLINT${CODE_COLS.map((c) => `, ${c} UINTEGER`).join('')},
+     c UBIGINT, ls UBIGINT, lc UBIGINT, t0 UINTEGER, t1 UINTEGER, s1 BIGINT)`,
 ];
+
+/**
+ * The per-minute rollup (`rollup`): flows (F_FLOW rows only) counted per minute `m` (its start,
+ * epoch seconds), source and destination endpoint id, service port (the source port of a reply,
+ * else the destination port, as the service map keys edges) and every code column, with the
+ * latency sum `ls` and count `lc`, the first/last second `t0`/`t1` and the newest seq `s1`.
+ * Several rows may share a key (one per write batch until compaction merges them); readers sum.
+ * It holds exactly the flows of `flows`: every batch adds its rows in the batch's transaction,
+ * retention deletes and rebuilds the rows of the minutes it touches, and a store opened with
+ * flows beyond `max(s1)` (written before the rollup existed, or grown in SQL) adds theirs at open.
+ */
+export const ROLLUP_KEYS = ['m', 'src', 'dst', 'port', ...CODE_COLS] as const;
+const ROLLUP_VALUES = ['c', 'ls', 'lc', 't0', 't1', 's1'] as const;
+
+/** The reply test on flows f: is_reply is 'true' (false when no flow ever was a reply). */
+function replyCond(codeOf: CodeOf): string {
+  const code = codeOf('is_reply', 'true');
+  return code === undefined ? 'false' : `f.c_is_reply = ${int(code)}`;
+}
+
+/** INSERT of rollup rows built from the flows matching `conds` (on flows f). */
+export function rollupInsertSql(conds: string[], codeOf: CodeOf): string {
+  const reply = replyCond(codeOf);
+  const lat = `(f.flags & ${F_LATENCY}) <> 0`;
+  const sel = [
+    'f.secs - f.secs % 60',
+    'f.src',
+    'f.dst',
+    `CASE WHEN ${reply} THEN f.sport ELSE f.dport END`,
+    ...CODE_COLS.map((c) => `f.${c}`),
+    'count(*)',
+    `sum(CASE WHEN ${lat} THEN f.lat ELSE 0 END)`,
+    `count(*) FILTER (WHERE ${lat})`,
+    'min(f.secs)',
+    'max(f.secs)',
+    'max(f.seq)',
+  ];
+  return `INSERT INTO rollup (${[...ROLLUP_KEYS, ...ROLLUP_VALUES].join(', ')}) SELECT ${sel.join(', ')} FROM flows f${where([`(f.flags & ${F_FLOW}) <> 0`, ...conds])} GROUP BY ALL`;
+}
+
+/**
+ * Which part of a query's window the rollup answers: the whole minutes [lo, hi) (epoch seconds;
+ * hi undefined = no end), and the ragged edges left to raw rows, as windows of their own.
+ */
+export interface RollupSplit {
+  lo: number;
+  hi?: number;
+  edges: RawWindow[];
+  /**
+   * The table holds the flows with seq below this; the rest of [lo, hi) comes from the flow
+   * rows (set by the reader, from `max(s1)` in the query's snapshot).
+   */
+  tailFrom?: number;
+}
+
+/** A part of a query answered from the flow rows. */
+interface RawWindow {
+  since?: TimeKey;
+  until?: TimeKey;
+  fromSeq?: number;
+}
+
+/** The raw parts of a split: its ragged edges, and the flows of [lo, hi) not in the table. */
+function rawWindows(split: RollupSplit, toSeq: number | undefined): RawWindow[] {
+  const out = [...split.edges];
+  if (split.tailFrom !== undefined && (toSeq === undefined || split.tailFrom < toSeq))
+    out.push({
+      since: { secs: split.lo, nanos: 0 },
+      until: split.hi === undefined ? undefined : { secs: split.hi - 1, nanos: 999_999_999 },
+      fromSeq: split.tailFrom,
+    });
+  return out;
+}
+
+/** Dimensions the rollup cannot answer: the destination port (replies keep only the service port). */
+const NOT_ROLLED_UP: ReadonlySet<Dimension> = new Set<Dimension>(['destination_port']);
+
+/**
+ * The rollup's share of a query, or undefined when it cannot answer any of it: a filter or group
+ * on a dimension it lacks, a bucket width that is not a whole number of minutes, or a window
+ * without a whole minute.
+ */
+export function rollupSplit(spec: {
+  groupBy?: Dimension[];
+  step?: number;
+  since?: TimeKey;
+  until?: TimeKey;
+  where?: DimensionFilter;
+  whereAny?: DimensionFilter[];
+}): RollupSplit | undefined {
+  if ([...(spec.groupBy ?? []), ...filterDims(spec)].some((d) => NOT_ROLLED_UP.has(d))) return undefined;
+  if (spec.step !== undefined && spec.step % 60 !== 0) return undefined;
+  const { since, until } = spec;
+  // First whole minute starting at or after `since`; end of the last one ending by `until`.
+  const lo = since ? Math.ceil((since.secs + (since.nanos > 0 ? 1 : 0)) / 60) * 60 : 0;
+  const hi = until ? Math.floor((until.secs + (until.nanos === 999_999_999 ? 1 : 0)) / 60) * 60 : undefined;
+  if (hi !== undefined && lo >= hi) return undefined;
+  const edges: RollupSplit['edges'] = [];
+  if (since && (since.secs < lo || since.nanos > 0))
+    edges.push({ since, until: { secs: lo - 1, nanos: 999_999_999 } });
+  if (until && hi !== undefined && until.secs >= hi) edges.push({ since: { secs: hi, nanos: 0 }, until });
+  return { lo, hi, edges };
+}
+
+/** Conditions on rollup rows (alias f) of minutes [lo, hi). */
+function rollupConds(split: RollupSplit): string[] {
+  const c = [`f.m >= ${int(split.lo)}`];
+  if (split.hi !== undefined) c.push(`f.m < ${int(split.hi)}`);
+  return c;
+}
 
 /** Fragment tables by kind, with their attribute columns. */
 export const FRAGMENT_TABLES = {
@@ -185,12 +297,18 @@ function filterConds(f: Filters, codeOf: CodeOf): { inner: string[]; outer: stri
  * given; coded keys come back as codes. The inner query groups the narrow rows by code columns,
  * endpoint ids, port and bucket; the outer one joins endpoints and regroups. The p95 needs the
  * raw latencies, so it keeps them instead of pre-grouping.
+ *
+ * With `split` (see rollupSplit), the inner query is a UNION ALL of the rollup rows of the whole
+ * minutes and the raw rows of the ragged edges, pre-grouped the same way, so the outer query is
+ * unchanged. The p95 then takes its counts from those parts and its latencies from the raw rows
+ * that carry one (the whole window: exact, as quantile_cont over the same values).
  */
-export function aggregateSql(spec: AggregateSpec, codeOf: CodeOf): string {
+export function aggregateSql(spec: AggregateSpec, codeOf: CodeOf, split?: RollupSplit): string {
   const pl = plan([...spec.groupBy, ...filterDims(spec)]);
   const cols = [...pl.cols].map((c) => `f.${c}`);
   // Bucket index in the inner query (cheap integer division); start in ms in the outer one.
-  const bucket = spec.step ? `f.secs // ${int(spec.step)}` : undefined;
+  const bucketOf = (t: string): string | undefined => (spec.step ? `${t} // ${int(spec.step)}` : undefined);
+  const bucket = bucketOf('f.secs');
   const fc = filterConds(spec, codeOf);
   const conds = [...flowConds(spec, true), ...fc.inner];
   const keys = spec.groupBy.map((d, i) => `${dimExpr(d)} AS k${i}`);
@@ -201,22 +319,46 @@ export function aggregateSql(spec: AggregateSpec, codeOf: CodeOf): string {
   const groupBy = bucket || keyRefs.length ? ` GROUP BY ${sets}` : '';
   const outerWhere = where(fc.outer);
   const joins = [...pl.joins].join(' ');
+  const outerB = bucket ? `g.b::BIGINT * ${int(spec.step! * 1000)} AS b` : 'NULL AS b';
+  const innerGroup = cols.length || bucket ? ' GROUP BY ALL' : '';
+  const latFlag = `(f.flags & ${F_LATENCY}) <> 0`;
+  /** Pre-grouped counts (and latency sums) of the raw rows of a window, and of the rollup. */
+  const rawPart = (w: RawWindow, lat: boolean): string => {
+    const sel = [...cols, bucket ? `${bucket} AS b` : undefined, 'count(*) AS c'];
+    if (lat)
+      sel.push(
+        `sum(CASE WHEN ${latFlag} THEN f.lat ELSE 0 END) AS ls, count(*) FILTER (WHERE ${latFlag}) AS lc`,
+      );
+    const c = [...flowConds({ ...w, toSeq: spec.toSeq }, true), ...fc.inner];
+    return `SELECT ${sel.filter(Boolean).join(', ')} FROM flows f${where(c)}${innerGroup}`;
+  };
+  const rollupPart = (sp: RollupSplit, lat: boolean): string => {
+    const b = bucketOf('f.m');
+    const sel = [...cols, b ? `${b} AS b` : undefined, 'coalesce(sum(f.c), 0) AS c'];
+    if (lat) sel.push('sum(f.ls) AS ls, coalesce(sum(f.lc), 0) AS lc');
+    return `SELECT ${sel.filter(Boolean).join(', ')} FROM rollup f${where([...rollupConds(sp), ...fc.inner])}${innerGroup}`;
+  };
+  const countParts = (sp: RollupSplit, lat: boolean): string[] => [
+    rollupPart(sp, lat),
+    ...rawWindows(sp, spec.toSeq).map((e) => rawPart(e, lat)),
+  ];
   if (spec.measure === 'latency_p95_ms') {
+    if (split) {
+      const latRows = `SELECT ${[...cols, bucket ? `${bucket} AS b` : undefined, '0 AS c', 'f.lat'].filter(Boolean).join(', ')} FROM flows f${where([...conds, latFlag])}`;
+      const counts = countParts(split, false).map((q) => `SELECT *, NULL::UINTEGER AS lat FROM (${q})`);
+      const inner = [...counts, latRows].join(' UNION ALL BY NAME ');
+      return `SELECT ${[...keys, outerB, 'sum(g.c) AS flows', 'quantile_cont(g.lat, 0.95) / 1e6 AS value'].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
+    }
     const inner = `SELECT ${[...cols, bucket ? `${bucket} AS b` : undefined, 'f.flags', 'f.lat'].filter(Boolean).join(', ')} FROM flows f${where(conds)}`;
     const value = `quantile_cont(g.lat, 0.95) FILTER (WHERE (g.flags & ${F_LATENCY}) <> 0) / 1e6`;
-    return `SELECT ${[...keys, bucket ? `g.b::BIGINT * ${int(spec.step! * 1000)} AS b` : 'NULL AS b', 'count(*) AS flows', `${value} AS value`].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
+    return `SELECT ${[...keys, outerB, 'count(*) AS flows', `${value} AS value`].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
   }
-  const latSum = `sum(CASE WHEN (f.flags & ${F_LATENCY}) <> 0 THEN f.lat ELSE 0 END) AS ls, count(*) FILTER (WHERE (f.flags & ${F_LATENCY}) <> 0) AS lc`;
-  const innerCols = [
-    ...cols,
-    bucket ? `${bucket} AS b` : undefined,
-    'count(*) AS c',
-    spec.measure === 'latency_mean_ms' ? latSum : undefined,
-  ].filter(Boolean);
-  const innerGroup = cols.length || bucket ? ' GROUP BY ALL' : '';
-  const inner = `SELECT ${innerCols.join(', ')} FROM flows f${where(conds)}${innerGroup}`;
-  const value = spec.measure === 'latency_mean_ms' ? 'sum(g.ls) / nullif(sum(g.lc), 0) / 1e6' : 'sum(g.c)';
-  return `SELECT ${[...keys, bucket ? `g.b::BIGINT * ${int(spec.step! * 1000)} AS b` : 'NULL AS b', 'sum(g.c) AS flows', `${value} AS value`].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
+  const mean = spec.measure === 'latency_mean_ms';
+  const inner = split
+    ? countParts(split, mean).join(' UNION ALL BY NAME ')
+    : rawPart({ since: spec.since, until: spec.until }, mean);
+  const value = mean ? 'sum(g.ls) / nullif(sum(g.lc), 0) / 1e6' : 'sum(g.c)';
+  return `SELECT ${[...keys, outerB, 'sum(g.c) AS flows', `${value} AS value`].join(', ')} FROM (${inner}) g ${joins}${outerWhere}${groupBy}`;
 }
 
 /** Coded columns of a graph row, in order (after the two endpoint groups and the port). */
@@ -236,7 +378,7 @@ export const GRAPH_CODES = [
  * are swapped and their source port is the service port (see graph.ts). Filters still apply to
  * the flow as recorded, so the joins on the original src/dst stay and only the output swaps.
  */
-export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
+export function graphSql(spec: GraphSpec, codeOf: CodeOf, split?: RollupSplit): string {
   const fc = filterConds(spec, codeOf);
   const pl = plan(filterDims(spec));
   const codeCols = GRAPH_CODES.map((c) => `f.c_${c}`);
@@ -245,8 +387,7 @@ export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
     .map((c) => `f.${c}`);
   // A destination-port filter reads g.dport (the flow's own), so keep it only when asked.
   if (pl.cols.has('dport')) extra.push('f.dport');
-  const replyCode = codeOf('is_reply', 'true');
-  const reply = replyCode === undefined ? 'false' : `f.c_is_reply = ${int(replyCode)}`;
+  const reply = replyCond(codeOf);
   const name = spec.level === 'pod' ? 'pod' : 'workload';
   const ep = (a: string): string[] => [
     `coalesce(${a}.kind, 'unknown')`,
@@ -257,10 +398,17 @@ export function graphSql(spec: GraphSpec, codeOf: CodeOf): string {
   ];
   const swap = (x: string[], y: string[]): string[] =>
     x.map((c, i) => `CASE WHEN g.r THEN ${y[i]} ELSE ${c} END`);
-  const inner =
+  const rawPart = (w: RawWindow): string =>
     `SELECT f.src, f.dst, (${reply}) AS r, CASE WHEN ${reply} THEN f.sport ELSE f.dport END AS port, ` +
     `${[...codeCols, ...extra].join(', ')}, count(*) AS c, min(f.secs) AS t0, max(f.secs) AS t1 ` +
-    `FROM flows f${where([...flowConds(spec, true), ...fc.inner])} GROUP BY ALL`;
+    `FROM flows f${where([...flowConds({ ...w, toSeq: spec.toSeq }, true), ...fc.inner])} GROUP BY ALL`;
+  // The rollup keeps the service port (the source port of a reply) in `port`.
+  const rollupPart = (sp: RollupSplit): string =>
+    `SELECT f.src, f.dst, (${reply}) AS r, f.port AS port, ${[...codeCols, ...extra].join(', ')}, ` +
+    `sum(f.c) AS c, min(f.t0) AS t0, max(f.t1) AS t1 FROM rollup f${where([...rollupConds(sp), ...fc.inner])} GROUP BY ALL`;
+  const inner = split
+    ? [rollupPart(split), ...rawWindows(split, spec.toSeq).map(rawPart)].join(' UNION ALL BY NAME ')
+    : rawPart({ since: spec.since, until: spec.until });
   const cols = [
     ...swap(ep('s'), ep('d')),
     ...swap(ep('d'), ep('s')),

@@ -13,7 +13,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { formatTimeKey } from '../time-key.js';
 import type { HistoryStats, RecoveryInfo, RetentionResult } from '../history-store.js';
 import type { CallOp, FromWorker, ProgressMark, ToWorker, WorkerInit } from './protocol.js';
-import { SCHEMA } from './sql.js';
+import { rollupInsertSql, SCHEMA } from './sql.js';
 import { FlowWriter } from './writer.js';
 import { FlowReader } from './reader.js';
 
@@ -28,6 +28,7 @@ const markPath = join(opts.dir, 'progress.json');
 let inst: DuckDBInstance;
 let con: DuckDBConnection;
 let queryCon: DuckDBConnection;
+let snapCon: DuckDBConnection;
 let lastError: string | undefined;
 let writer: FlowWriter;
 let reader: FlowReader;
@@ -91,10 +92,12 @@ async function open(): Promise<RecoveryInfo> {
   await writer.init();
   await writer.loadDict();
   queryCon = await inst.connect();
-  reader = new FlowReader(queryCon, writer);
+  snapCon = await inst.connect();
+  reader = new FlowReader(queryCon, writer, snapCon);
   const max = await con.runAndReadAll('SELECT max(seq) FROM flows');
   const m = max.getRows()[0][0];
   nextSeq = m === null ? 0 : Number(m) + 1;
+  await catchUpRollup();
   const unclean = prev !== undefined && !prev.clean;
   const recovery: RecoveryInfo = {
     unclean,
@@ -106,13 +109,62 @@ async function open(): Promise<RecoveryInfo> {
   return recovery;
 }
 
+const codeOf = (d: Parameters<FlowWriter['dict']['codeOf']>[0], v: string): number | undefined =>
+  writer.dict.codeOf(d, v);
+
+/**
+ * Adds the rollup rows of flows beyond the rollup's newest seq: flows stored before the rollup
+ * existed, added to `flows` in SQL (the 10M benchmark), or whose rows were still in memory when
+ * the previous run stopped.
+ */
+async function catchUpRollup(): Promise<void> {
+  const covered = await con.runAndReadAll('SELECT max(s1) FROM rollup');
+  const s1 = covered.getRows()[0][0];
+  const from = s1 === null ? -1 : Number(s1);
+  if (from + 1 < nextSeq) {
+    await con.run('BEGIN TRANSACTION');
+    await con.run(rollupInsertSql([`f.seq > ${from}`], codeOf));
+    await con.run('COMMIT');
+  }
+}
+
+/**
+ * Deletes flows matching `cond` and keeps the rollup equal to what remains: the rows of every
+ * minute up to the newest deleted flow's are rebuilt from the remaining flows (one transaction).
+ */
+async function deleteFlows(cond: string): Promise<void> {
+  // The rows rebuilt below come from the table: none of their flows may still be in memory.
+  await writer.flushRollup();
+  const newest = await scalar(`SELECT coalesce(max(secs), -1) FROM flows WHERE ${cond}`);
+  if (newest < 0) return;
+  const end = newest - (newest % 60) + 60;
+  await con.run('BEGIN TRANSACTION');
+  try {
+    await con.run(`DELETE FROM flows WHERE ${cond}`);
+    await con.run(`DELETE FROM rollup WHERE m < ${end}`);
+    await con.run(rollupInsertSql([`f.secs < ${end}`], codeOf));
+    await con.run('COMMIT');
+  } catch (e) {
+    await con.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Rewrites the tables without their deleted rows (appenders are reopened on the new tables). */
 async function compact(): Promise<void> {
+  await writer.flushRollup();
   writer.close();
   await con.run('BEGIN TRANSACTION');
-  for (const t of ['flows', 'endpoints', 'l7s', 'rests']) {
+  const order: Record<string, string> = {
+    flows: 'seq',
+    rollup: 'm',
+    endpoints: 'id',
+    l7s: 'id',
+    rests: 'id',
+  };
+  for (const t of Object.keys(order)) {
     // (dims is never compacted: codes must keep their meaning.)
-    await con.run(`CREATE TABLE ${t}_compact AS SELECT * FROM ${t} ORDER BY ${t === 'flows' ? 'seq' : 'id'}`);
+    await con.run(`CREATE TABLE ${t}_compact AS SELECT * FROM ${t} ORDER BY ${order[t]}`);
     await con.run(`DROP TABLE ${t}`);
     await con.run(`ALTER TABLE ${t}_compact RENAME TO ${t}`);
   }
@@ -136,7 +188,7 @@ async function retain(): Promise<RetentionResult> {
   if (opts.maxAgeMs > 0) {
     const newest = await scalar('SELECT max(secs) FROM flows');
     const cutoff = Math.floor(newest - opts.maxAgeMs / 1000);
-    if (newest > 0) await con.run(`DELETE FROM flows WHERE secs < ${cutoff}`);
+    if (newest > 0) await deleteFlows(`secs < ${cutoff}`);
   }
   for (let pass = 0; opts.maxBytes > 0 && pass < 6; pass++) {
     await con.run('CHECKPOINT');
@@ -145,7 +197,7 @@ async function retain(): Promise<RetentionResult> {
     const lo = await scalar('SELECT min(seq) FROM flows');
     const hi = await scalar('SELECT max(seq) FROM flows');
     const frac = Math.min(0.5, (bytes - 0.9 * opts.maxBytes) / bytes);
-    await con.run(`DELETE FROM flows WHERE seq < ${Math.ceil(lo + frac * (hi - lo + 1))}`);
+    await deleteFlows(`seq < ${Math.ceil(lo + frac * (hi - lo + 1))}`);
     await dropOrphans();
     await con.run('CHECKPOINT');
     // DuckDB frees only row groups (122,880 rows) deleted whole; when that freed nothing
@@ -190,16 +242,21 @@ async function stats(): Promise<Omit<HistoryStats, 'droppedBatches' | 'droppedFl
     expiredFlows,
     committedFlows,
     lastError,
+    rollupAnswers: reader.rollupAnswers,
+    rollupPendingFlows: writer.acc.flows,
   };
 }
 
 async function close(): Promise<void> {
   closing = true;
   for (const t of timers) clearInterval(t);
+  // (Rows left in memory would be rebuilt at the next open; writing them is cheaper.)
+  await writer.flushRollup().catch(() => undefined);
   writer.close();
   await con.run('CHECKPOINT');
   writeMark(true);
   queryCon.closeSync();
+  snapCon.closeSync();
   con.closeSync();
   inst.closeSync();
 }
