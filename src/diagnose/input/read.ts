@@ -5,8 +5,8 @@
  * Node-only (not exported from the browser-safe diagnose index).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { resolveInputs } from '../../sources/jsonl/index.js';
+import { startModuleWorker } from '../../util/module-worker.js';
 import { DiagnosisAccumulator, type AccumulatorOptions } from '../accumulator.js';
 import { addLineStats, LineFeeder, newLineStats, type LineStats } from './lines.js';
 import {
@@ -52,8 +52,6 @@ export interface ReadLogResult {
   workers: number;
 }
 
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-
 /**
  * A larger young generation than the default for the reading workers: every line makes a few
  * dozen short-lived objects, and with a small nursery the ones alive across a scavenge (the
@@ -66,14 +64,7 @@ const MAX_FILE_WARNINGS = 20;
 
 function runWorker(data: WorkerJob): Promise<BlockPart[]> {
   return new Promise((resolve, reject) => {
-    // From dist the worker is plain JS. From sources (tsx, tests) it is TypeScript: a tiny
-    // bootstrap loads it through tsx's API (loader flags are not inherited by workers).
-    const w = WORKER_URL.pathname.endsWith('.ts')
-      ? new Worker(
-          `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(WORKER_URL.href)}, ${JSON.stringify(import.meta.url)}))`,
-          { eval: true, workerData: data, resourceLimits: WORKER_LIMITS },
-        )
-      : new Worker(WORKER_URL, { workerData: data, resourceLimits: WORKER_LIMITS });
+    const w = startModuleWorker(import.meta.url, 'worker', data, { resourceLimits: WORKER_LIMITS });
     w.once('message', (m: { parts?: BlockPart[]; error?: string }) => {
       void w.terminate();
       if (m.error || !m.parts) reject(new Error(m.error ?? 'no result'));

@@ -3,7 +3,7 @@
  * the same BatchEncoder state; the worker keeps its CPU off the ingest thread.
  */
 import type { FlowBatch } from '../batch.js';
-import { startModuleWorker } from '../module-worker.js';
+import { startModuleWorker } from '../../util/module-worker.js';
 import { BatchEncoder, type BatchBodies } from './writer.js';
 
 type FragmentRow = Parameters<BatchEncoder['markWritten']>[0][number];

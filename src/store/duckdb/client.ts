@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import type { FlowBatch } from '../batch.js';
 import { batchTransferList } from '../batch.js';
 import { StoreError } from '../errors.js';
-import { startModuleWorker } from '../module-worker.js';
+import { startModuleWorker } from '../../util/module-worker.js';
 import {
   defaultHistoryStoreOptions,
   validateHistoryStoreOptions,

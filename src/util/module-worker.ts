@@ -5,11 +5,19 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-/** `base` is the caller's `import.meta.url`; `workerData` reaches the worker unchanged. */
-export function startModuleWorker(base: string, name: string, workerData?: object): Worker {
-  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base), { workerData });
+/**
+ * `base` is the caller's `import.meta.url`; `workerData` reaches the worker unchanged; `options`
+ * are the other Worker options (resource limits, for example).
+ */
+export function startModuleWorker(
+  base: string,
+  name: string,
+  workerData?: object,
+  options: Omit<WorkerOptions, 'eval' | 'workerData'> = {},
+): Worker {
+  if (!base.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, base), { ...options, workerData });
   let api = 'tsx/esm/api';
   try {
     api = pathToFileURL(createRequire(base).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
@@ -20,5 +28,5 @@ export function startModuleWorker(base: string, name: string, workerData?: objec
   const boot = `const { register } = await import(${JSON.stringify(api)});
 register();
 await import(${JSON.stringify(new URL(`./${name}.ts`, base).href)});`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { ...options, eval: true, workerData });
 }
