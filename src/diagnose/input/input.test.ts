@@ -53,6 +53,22 @@ describe('LineFeeder', () => {
     expect(warnings.join('\n')).toMatch(/line 2: invalid JSON/);
   });
 
+  it('numbers lines the same whatever the chunking, blank lines included', () => {
+    const good = encodeEvent(tcp(T0, 'a/x-0', 'a/y-0', 80));
+    const text = `${good}\n\n\nnot json\r\n${good}\n`;
+    const whole = feed([Buffer.from(text)]);
+    expect(whole.warnings).toEqual([expect.stringMatching(/^line 4: invalid JSON/)]);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, good.length, good.length + 1, good.length + 2]) {
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) pieces.push(bytes.subarray(i, i + size));
+      const chunked = feed(pieces);
+      expect(chunked.warnings).toEqual(whole.warnings);
+      expect(chunked.feeder.stats).toEqual(whole.feeder.stats);
+    }
+    expect(whole.feeder.stats).toMatchObject({ lines: 5, events: 2, invalid: 1 });
+  });
+
   it('decodes every line that is not in canonical form, and only those', () => {
     const canonical = encodeEvent(tcp(T0, 'a/x-0', 'a/y-0', 80));
     // Canonical-looking prefix but an enum as a number: used raw, it would not count as forwarded.

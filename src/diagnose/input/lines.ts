@@ -5,8 +5,8 @@
  * from the same descriptors as the decoder: `isCanonicalEvent`) are used as JSON.parse returns
  * them; everything else goes through decodeEvent like the flow-log reader does.
  */
-import { isAscii } from 'node:buffer';
 import { decodeEvent, isCanonicalEvent, type FlowEvent } from '../../flow/index.js';
+import { LineSplitter, type LineSink } from '../../sources/jsonl/line-splitter.js';
 import type { DiagnosisAccumulator } from '../accumulator.js';
 
 /** Counters of one read. */
@@ -33,123 +33,68 @@ export function addLineStats(a: LineStats, b: LineStats): void {
   a.decoded += b.decoded;
 }
 
+/**
+ * Decode piece: 128 KiB measured best here (256 KiB doubled the system time). A multi-megabyte
+ * string is allocated outside the V8 heap and read from memory rather than cache, which made
+ * every JSON.parse of its slices about a third slower.
+ */
 const PIECE = 128 * 1024;
 
-/** Splits byte chunks into lines and folds each into the accumulator. */
-export class LineFeeder {
+/** Splits byte chunks into lines (sources/jsonl/line-splitter.ts) and folds each into the accumulator. */
+export class LineFeeder implements LineSink {
   readonly stats = newLineStats();
-  private carry: Buffer[] = [];
-  private carryLen = 0;
-  private skipping = false;
+  readonly #splitter: LineSplitter;
 
   constructor(
     private readonly acc: DiagnosisAccumulator,
-    private readonly maxLineBytes = 16 * 1024 * 1024,
+    maxLineBytes = 16 * 1024 * 1024,
     /** Called with what is wrong and the line's number (counted from 1 by this feeder). */
     private readonly warn: (msg: string, line: number) => void = () => {},
-  ) {}
+  ) {
+    this.#splitter = new LineSplitter(this, { maxLineBytes, regionBytes: PIECE });
+  }
 
   /** Feeds the next chunk. */
   push(chunk: Buffer): void {
-    const last = chunk.lastIndexOf(10);
-    if (last < 0) {
-      this.hold(chunk);
-      return;
-    }
-    let start = 0;
-    if (this.carryLen > 0 || this.skipping) {
-      const nl = chunk.indexOf(10);
-      if (this.skipping || this.carryLen + nl > this.maxLineBytes) this.tooLong();
-      else this.text(Buffer.concat([...this.carry, chunk.subarray(0, nl)]));
-      this.carry = [];
-      this.carryLen = 0;
-      this.skipping = false;
-      start = nl + 1;
-    }
-    if (last > start) this.text(chunk.subarray(start, last));
-    const rest = chunk.subarray(last + 1);
-    if (rest.length > 0) this.hold(Buffer.from(rest));
+    this.#splitter.push(chunk);
   }
 
   /** True while part of a line (or of a skipped over-long line) waits for its newline. */
   get midLine(): boolean {
-    return this.carryLen > 0 || this.skipping;
+    return this.#splitter.midLine;
   }
 
   /** Feeds the final line (one without a trailing newline). */
   end(): void {
-    if (this.skipping) this.tooLong();
-    else if (this.carryLen > 0) this.text(Buffer.concat(this.carry));
-    this.carry = [];
-    this.carryLen = 0;
-    this.skipping = false;
+    this.#splitter.end();
   }
 
-  private hold(b: Buffer): void {
-    if (this.skipping) return;
-    if (this.carryLen + b.length > this.maxLineBytes) {
-      this.skipping = true;
-      this.carry = [];
-      this.carryLen = 0;
-      return;
-    }
-    this.carry.push(b);
-    this.carryLen += b.length;
-  }
+  /** LineSink: nothing to do per region. */
+  region(): void {}
 
-  private tooLong(): void {
+  /** LineSink: not called (UTF-8 is not checked; bad sequences become U+FFFD). */
+  badUtf8(): void {}
+
+  /** LineSink: an over-long line, skipped. */
+  tooLong(lineNo: number): void {
     this.stats.lines++;
     this.stats.tooLong++;
-    this.warn('line too long, skipped', this.stats.lines);
+    this.warn('line too long, skipped', lineNo);
   }
 
-  /** Lines of a region that ends just before a newline (or at the end of input). */
-  private text(region: Buffer): void {
-    // Decoded in pieces of about PIECE bytes (128 KiB measured best; 256 KiB doubled the system time) (cut at newlines): a multi-megabyte string is
-    // allocated outside the V8 heap and read from memory rather than cache, which made every
-    // JSON.parse of its slices about a third slower.
-    for (let from = 0; from < region.length;) {
-      let to = region.length;
-      if (to - from > PIECE) {
-        const nl = region.lastIndexOf(10, from + PIECE);
-        to = nl > from ? nl : region.indexOf(10, from + PIECE);
-        if (to < 0) to = region.length;
-      }
-      this.piece(region.subarray(from, to));
-      from = to + 1;
-    }
-  }
-
-  /** Lines of a piece (no trailing newline). */
-  private piece(buf: Buffer): void {
-    const s = buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
-    let i = 0;
-    for (;;) {
-      const nl = s.indexOf('\n', i);
-      const line = nl < 0 ? s.slice(i) : s.slice(i, nl);
-      this.line(line);
-      if (nl < 0) break;
-      i = nl + 1;
-    }
-  }
-
-  private line(raw: string): void {
+  /** LineSink: one line. */
+  line(text: string, start: number, end: number, lineNo: number): void {
     const st = this.stats;
-    if (raw.length > this.maxLineBytes) {
-      this.tooLong();
-      return;
-    }
     st.lines++;
-    let line = raw;
-    if (line.length === 0) return;
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (end === start) return;
+    const line = text.slice(start, end);
     if (line.charCodeAt(0) !== 123 /* { */ && line.trim() === '') return;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (err) {
       st.invalid++;
-      this.warn(`invalid JSON: ${(err as Error).message}`, st.lines);
+      this.warn(`invalid JSON: ${(err as Error).message}`, lineNo);
       return;
     }
     let ev: FlowEvent;
@@ -157,7 +102,7 @@ export class LineFeeder {
       ev = this.event(value);
     } catch (err) {
       st.invalid++;
-      this.warn(`not a flow: ${(err as Error).message}`, st.lines);
+      this.warn(`not a flow: ${(err as Error).message}`, lineNo);
       return;
     }
     st.events++;

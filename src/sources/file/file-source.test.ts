@@ -115,6 +115,26 @@ describe('FileSource (tail -F)', () => {
     await f.stop();
   });
 
+  it('skips over-long lines, inside one read and across reads, and counts each once', async () => {
+    const p = join(tmp(), 'events.log');
+    const warnings: string[] = [];
+    const long = '{"flow":"' + 'x'.repeat(300) + '"}\n';
+    writeFileSync(p, line('a') + long + line('b'));
+    const f = follow(p, { maxLineBytes: 200, onWarning: (m) => warnings.push(m) });
+    await f.until(() => f.got.length === 2);
+    appendFileSync(p, long.slice(0, 250)); // held back, then over the limit while unfinished
+    await new Promise((r) => setTimeout(r, 50));
+    appendFileSync(p, long.slice(250) + line('c'));
+    await f.until(() => f.got.length === 3);
+    expect(f.got).toEqual(['a', 'b', 'c']);
+    expect(f.src.status().lost).toBe(2);
+    expect(warnings).toEqual([
+      `file:${p}: skipped a line longer than 200 bytes`,
+      `file:${p}: skipped a line longer than 200 bytes`,
+    ]);
+    await f.stop();
+  });
+
   it('starts at the end with fromEnd', async () => {
     const p = join(tmp(), 'events.log');
     writeFileSync(p, line('old'));

@@ -8,8 +8,8 @@
  * Polling rather than fs.watch: watch events are unreliable across rotation and on network or
  * overlay file systems, and a 250 ms poll costs nothing measurable.
  */
-import { isAscii } from 'node:buffer';
 import { open, stat, type FileHandle } from 'node:fs/promises';
+import { LineSplitter, type LineSink } from '../jsonl/line-splitter.js';
 import { sleep } from '../source.js';
 
 /** Something notable that happened while following. */
@@ -34,13 +34,6 @@ export interface FollowOptions {
   onNotice?: (n: FollowNotice) => void;
 }
 
-/**
- * Largest piece of a read decoded into one string: Node makes strings of about 1 MB and more
- * external (malloc'd, freed only by a GC), and ones over 128 KiB are large objects; a line's text
- * keeps its region alive until the line is parsed.
- */
-const REGION_BYTES = 64 * 1024;
-
 interface Opened {
   fh: FileHandle;
   ino: number;
@@ -59,7 +52,7 @@ async function tryOpen(path: string, fromEnd: boolean): Promise<Opened | undefin
   return { fh, ino: st.ino, dev: st.dev, offset: fromEnd ? st.size : 0 };
 }
 
-/** Follows `path`, yielding batches of complete lines (without the newline). */
+/** Follows `path`, yielding batches of complete lines (without the newline and a CR before it). */
 export async function* followFile(path: string, o: FollowOptions): AsyncGenerator<string[]> {
   const pollMs = o.pollMs ?? 250;
   const maxLine = o.maxLineBytes ?? 16 << 20;
@@ -72,64 +65,29 @@ export async function* followFile(path: string, o: FollowOptions): AsyncGenerato
   let cur: Opened | undefined;
   let first = true;
   let missingReported = false;
-  // Bytes of an incomplete line carried over from the previous read.
-  let carry: Buffer[] = [];
-  let carryLen = 0;
-  let skipping = false;
-
-  const take = (chunk: Buffer, eofFlush: boolean): string[] => {
-    const lines: string[] = [];
-    let start = 0;
-    const last = chunk.lastIndexOf(10);
-    if (last >= 0 && (skipping || carryLen > 0)) {
-      // The first newline ends the line carried over from earlier reads.
-      const nl = chunk.indexOf(10);
-      if (skipping) skipping = false;
-      else {
-        carry.push(chunk.subarray(0, nl));
-        lines.push(Buffer.concat(carry).toString('utf8'));
-      }
-      carry = [];
-      carryLen = 0;
-      start = nl + 1;
-    }
-    // The complete lines, decoded a region at a time rather than line by line (one native call
-    // per region instead of per line; pure-ASCII regions, nearly all flow logs, as latin1, which
-    // is faster than UTF-8 and gives the same text). A region ends at a newline and a newline
-    // byte never occurs inside a UTF-8 sequence, so the result equals per-line decoding.
-    while (start <= last) {
-      let end = last;
-      if (end - start >= REGION_BYTES) {
-        end = chunk.lastIndexOf(10, start + REGION_BYTES - 1);
-        if (end < start) end = chunk.indexOf(10, start + REGION_BYTES);
-      }
-      const region = chunk.subarray(start, end + 1);
-      const text = region.toString(isAscii(region) ? 'latin1' : 'utf8');
-      for (let pos = 0; ;) {
-        const nl = text.indexOf('\n', pos);
-        if (nl < 0) break;
-        lines.push(text.slice(pos, nl));
-        pos = nl + 1;
-      }
-      start = end + 1;
-    }
-    if (start < chunk.length && !skipping) {
-      const rest = Buffer.from(chunk.subarray(start));
-      carry.push(rest);
-      carryLen += rest.length;
-      if (carryLen > maxLine) {
-        o.onNotice?.({ kind: 'line-too-long', path, bytes: carryLen });
-        carry = [];
-        carryLen = 0;
-        skipping = true;
-      }
-    }
-    if (eofFlush && carryLen > 0) {
-      lines.push(Buffer.concat(carry).toString('utf8'));
-      carry = [];
-      carryLen = 0;
-    }
-    return lines;
+  // Lines are split by the shared core (jsonl/line-splitter.ts), which decodes a read in 64 KiB
+  // regions: Node makes strings of about 1 MB and more external (malloc'd, freed only by a GC),
+  // and ones over 128 KiB are large objects; a line's text keeps its region alive until the
+  // line is parsed. It copies an unfinished line's bytes, so the two buffers can be reused.
+  let lines: string[] = [];
+  const sink: LineSink = {
+    region() {},
+    line(text, start, end) {
+      lines.push(text.slice(start, end));
+    },
+    tooLong(_lineNo, bytes) {
+      o.onNotice?.({ kind: 'line-too-long', path, bytes });
+    },
+    badUtf8() {},
+  };
+  const splitter = new LineSplitter(sink, { maxLineBytes: maxLine });
+  /** The lines ended so far (and, with `eof`, the unterminated last one). */
+  const take = (chunk: Buffer | undefined, eof: boolean): string[] => {
+    if (chunk) splitter.push(chunk);
+    if (eof) splitter.end();
+    const out = lines;
+    lines = [];
+    return out;
   };
 
   try {
@@ -163,11 +121,10 @@ export async function* followFile(path: string, o: FollowOptions): AsyncGenerato
       const st = await stat(path).catch(() => undefined);
       if (st && (st.ino !== cur.ino || st.dev !== cur.dev)) {
         // Rotated: the old handle was read to its end above; a final unterminated line counts.
-        const lines = take(Buffer.alloc(0), true);
+        const lines = take(undefined, true);
         if (lines.length > 0) yield lines;
         await cur.fh.close();
         cur = undefined;
-        skipping = false;
         o.onNotice?.({ kind: 'rotated', path });
         continue;
       }
@@ -175,9 +132,7 @@ export async function* followFile(path: string, o: FollowOptions): AsyncGenerato
       if (own.size < cur.offset) {
         o.onNotice?.({ kind: 'truncated', path, at: cur.offset });
         cur.offset = 0;
-        carry = [];
-        carryLen = 0;
-        skipping = false;
+        splitter.reset();
         continue;
       }
       await sleep(pollMs, o.signal);
