@@ -10,6 +10,7 @@ import { MetricsError } from '../errors.js';
 import { directionCode, directionName } from '../flow-fields.js';
 import { OVERFLOW_VALUE } from '../store/levels.js';
 import type { OptionEntry } from '../config/parse.js';
+import type { FlowFacts } from '../facts.js';
 import { KeySpace } from './keys.js';
 
 /** Identifiers accepted by the `*Context` options. */
@@ -280,12 +281,16 @@ export class ContextLabels {
   private readonly hasSource: boolean;
   private readonly hasDestination: boolean;
   private readonly labels: readonly LabelsContextName[];
-  // Per-flow memo, one slot per orientation: handlers with the same context options share one
+  // Per-flow memos, one per orientation: handlers with the same context options share one
   // ContextLabels, so a flow's key is computed once for all of them.
   private memoFlow0: Flow | undefined = undefined;
   private memoKey0 = 0;
   private memoFlow1: Flow | undefined = undefined;
   private memoKey1 = 0;
+  private seq0 = 0;
+  private seqKey0 = 0;
+  private seq1 = 0;
+  private seqKey1 = 0;
   private readonly values: string[];
   /**
    * Fast path for the common configuration where every identifier list is just `pod` and there
@@ -337,6 +342,11 @@ export class ContextLabels {
     ];
     this.degradable =
       this.hasSource || this.hasDestination || this.labels.some((l) => l !== 'traffic_direction');
+    keys.onReset(() => {
+      // Keys of the old epoch mean nothing now.
+      this.memoFlow0 = this.memoFlow1 = undefined;
+      this.seq0 = this.seq1 = 0;
+    });
     const usesPod = (...lists: (Identifier[] | undefined)[]) => lists.some((l) => l?.includes('pod'));
     this.podLabels = [];
     if (usesPod(c.source, c.sourceIngress, c.sourceEgress)) this.podLabels.push({ path: 'source' });
@@ -362,16 +372,32 @@ export class ContextLabels {
   key(flow: Flow, invert = false): number {
     if (invert) {
       if (this.memoFlow1 !== flow) {
-        this.memoKey1 = this.computeKey(flow, true);
+        this.memoKey1 = this.computeKey(flow, true, directionCode(flow));
         this.memoFlow1 = flow;
       }
       return this.memoKey1;
     }
     if (this.memoFlow0 !== flow) {
-      this.memoKey0 = this.computeKey(flow, false);
+      this.memoKey0 = this.computeKey(flow, false, directionCode(flow));
       this.memoFlow0 = flow;
     }
     return this.memoKey0;
+  }
+
+  /** {@link key} of the flow of `facts`, memoized by the facts' sequence number. */
+  keyOf(facts: FlowFacts, invert = false): number {
+    if (invert) {
+      if (this.seq1 !== facts.seq) {
+        this.seqKey1 = this.computeKey(facts.flow, true, facts.direction);
+        this.seq1 = facts.seq;
+      }
+      return this.seqKey1;
+    }
+    if (this.seq0 !== facts.seq) {
+      this.seqKey0 = this.computeKey(facts.flow, false, facts.direction);
+      this.seq0 = facts.seq;
+    }
+    return this.seqKey0;
   }
 
   /**
@@ -382,10 +408,10 @@ export class ContextLabels {
     this.compute(out, off, flow, level, invert);
   }
 
-  private computeKey(flow: Flow, invert: boolean): number {
+  /** The key of a flow; `dir` is its {@link directionCode}. */
+  private computeKey(flow: Flow, invert: boolean, dir: number): number {
     const keys = this.keys;
     if (this.podOnly) {
-      const dir = directionCode(flow);
       let s = this.srcWhen[dir] ? keys.podId(flow.source) : 0;
       let t = this.dstWhen[dir] ? keys.podId(flow.destination) : 0;
       if (invert) {

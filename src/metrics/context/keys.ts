@@ -15,7 +15,9 @@
  * Series themselves are keyed by their label values and are not affected.
  */
 
-import type { DNS, Endpoint } from '../../flow/index.js';
+import type { DNS, Endpoint, Flow, HTTP } from '../../flow/index.js';
+import { dropReasonName } from '../flow-fields.js';
+import { PairTable } from '../store/pair-table.js';
 
 /** Default bound on the number of entries (strings, pod paths and pairs together). */
 export const DEFAULT_KEYSPACE_MAX = 1 << 18;
@@ -29,14 +31,17 @@ export class KeySpace {
   epoch = 0;
   private strings = new Map<string, number>();
   /**
-   * Pod ids: pod name → the first namespace seen with that name and its id (pod names are
-   * nearly unique, so one lookup usually does), then namespace → pod name → id for the others.
+   * Pod ids: pod name → the id of the first namespace seen with that name (pod names are
+   * nearly unique, so one lookup and a comparison with {@link podNs} usually do), then
+   * namespace → pod name → id for the others.
    */
-  private byPod = new Map<string, { ns: string; id: number }>();
+  private byPod = new Map<string, number>();
+  /** Namespace of each pod id (index = id). */
+  private podNs: string[] = [''];
   private pods = new Map<string, Map<string, number>>();
   /** Pod ids have their own dense counter, so that two fit one Smi (see {@link podPair}). */
   private nextPod = 1;
-  private pairs = new Map<number, Map<number, number>>();
+  private pairs = new PairTable();
   private next = 1;
   private full = false;
   private readonly listeners: (() => void)[] = [];
@@ -49,6 +54,12 @@ export class KeySpace {
   private dnsQuery = 0;
   private dnsQtypes = 0;
   private dnsQtypesText = '';
+  private dnsQQ = -1;
+  private httpRec: HTTP | undefined = undefined;
+  private httpMethod = 0;
+  private httpMP = 0;
+  private dropFlow: Flow | undefined = undefined;
+  private dropId = 0;
 
   constructor(readonly max = DEFAULT_KEYSPACE_MAX) {}
 
@@ -71,13 +82,16 @@ export class KeySpace {
   reset(): void {
     this.strings = new Map();
     this.byPod = new Map();
+    this.podNs = [''];
     this.pods = new Map();
-    this.pairs = new Map();
+    this.pairs.clear();
     this.next = 1;
     this.nextPod = 1;
     this.full = false;
     this.ep0 = this.ep1 = undefined;
     this.dnsRec = undefined;
+    this.httpRec = undefined;
+    this.dropFlow = undefined;
     this.epoch++;
     for (const fn of this.listeners) fn();
   }
@@ -92,10 +106,8 @@ export class KeySpace {
 
   /** Id of an ordered pair of ids (or other non-negative integers); always positive. */
   pair(a: number, b: number): number {
-    let m = this.pairs.get(a);
-    if (m === undefined) this.pairs.set(a, (m = new Map()));
-    let id = m.get(b);
-    if (id === undefined) m.set(b, (id = this.take()));
+    let id = this.pairs.get(a, b);
+    if (id < 0) this.pairs.set(a, b, (id = this.take()));
     return id;
   }
 
@@ -148,8 +160,43 @@ export class KeySpace {
       this.dnsQtypesText = text;
       this.dnsQtypes = this.str(text);
       this.dnsQuery = this.str(d.query ?? '');
+      this.dnsQQ = -1;
     }
     return this.dnsQuery;
+  }
+
+  /** Id of the pair (query, question types) of the record last passed to {@link dns}. */
+  dnsQueryQtypes(): number {
+    if (this.dnsQQ < 0) this.dnsQQ = this.pair(this.dnsQuery, this.dnsQtypes);
+    return this.dnsQQ;
+  }
+
+  /**
+   * Loads an HTTP record (memoized by identity) and returns the id of its method ('' when
+   * absent); {@link httpMethodProtocol} is then the id of the pair (method, protocol).
+   */
+  http(h: HTTP): number {
+    if (h !== this.httpRec) {
+      this.httpRec = h;
+      const m = this.str(h.method ?? '');
+      this.httpMethod = m;
+      this.httpMP = this.pair(m, this.str(h.protocol ?? ''));
+    }
+    return this.httpMethod;
+  }
+
+  /** Id of the pair (method, protocol) of the record last passed to {@link http}. */
+  get httpMethodProtocol(): number {
+    return this.httpMP;
+  }
+
+  /** Id of a flow's drop reason name ({@link dropReasonName}), memoized for the last flow. */
+  dropReason(flow: Flow): number {
+    if (flow !== this.dropFlow) {
+      this.dropFlow = flow;
+      this.dropId = this.str(dropReasonName(flow));
+    }
+    return this.dropId;
   }
 
   /** Id of the question types (joined with `,`) of the record last passed to {@link dns}. */
@@ -164,16 +211,16 @@ export class KeySpace {
 
   private podPathId(ns: string, pod: string): number {
     const e = this.byPod.get(pod);
-    if (e !== undefined && e.ns === ns) return e.id;
+    if (e !== undefined && this.podNs[e] === ns) return e;
     if (e === undefined) {
-      const id = this.takePod();
-      this.byPod.set(pod, { ns, id });
+      const id = this.takePod(ns);
+      this.byPod.set(pod, id);
       return id;
     }
     let m = this.pods.get(ns);
     if (m === undefined) this.pods.set(ns, (m = new Map()));
     let id = m.get(pod);
-    if (id === undefined) m.set(pod, (id = this.takePod()));
+    if (id === undefined) m.set(pod, (id = this.takePod(ns)));
     return id;
   }
 
@@ -183,8 +230,10 @@ export class KeySpace {
     return id;
   }
 
-  private takePod(): number {
+  /** A new pod id, for a pod of namespace `ns`. */
+  private takePod(ns: string): number {
     const id = this.nextPod++;
+    this.podNs[id] = ns;
     if (this.next + this.nextPod > this.max) this.full = true;
     return id;
   }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { builtinPlugins } from '../../builtins.js';
+import { parseStaticMetrics } from '../../config/parse.js';
+import { KeySpace } from '../../context/keys.js';
+import { renderFamilies } from '../../exposition/render.js';
+import { FlowFacts } from '../../facts.js';
 import { createMetricsPipeline } from '../../pipeline.js';
+import { MetricRegistry } from '../../registry.js';
 import {
   FIXTURES,
   ev,
@@ -19,6 +25,29 @@ describe('dns-latency handler', () => {
     expect(total(text, 'flowlens_dns_latency_seconds_sum')).toBeCloseTo(0.199083, 9);
     expect(total(text, 'flowlens_dns_latency_seconds_bucket', { le: '0.001' })).toBe(1);
     expect(total(text, 'flowlens_dns_latency_seconds_bucket', { le: '0.005' })).toBe(65);
+    expect(total(text, 'flowlens_dns_unanswered_total')).toBe(0);
+  });
+
+  it('pairs across KeySpace resets: pending requests keep their keys and order', () => {
+    // A tiny key space resets every few flows, between a request and its response.
+    const keys = new KeySpace(8);
+    const clock = { now: 0 };
+    const [built] = new MetricRegistry(builtinPlugins).build(
+      parseStaticMetrics('dns-latency:maxPending=20'),
+      clock,
+      undefined,
+      keys,
+    );
+    const facts = new FlowFacts();
+    for (const e of loadEvents(FIXTURES.udp400)) {
+      if (e.flow === undefined) continue;
+      keys.maintain();
+      built!.handler.observe(e.flow, facts.set(e.flow));
+    }
+    expect(keys.epoch).toBeGreaterThan(20);
+    const text = renderFamilies(built!.families, 'prometheus');
+    expect(total(text, 'flowlens_dns_latency_seconds_count')).toBe(74);
+    expect(total(text, 'flowlens_dns_latency_seconds_sum')).toBeCloseTo(0.199083, 9);
     expect(total(text, 'flowlens_dns_unanswered_total')).toBe(0);
   });
 

@@ -10,7 +10,8 @@
  * are bounded (`maxPending`, oldest evicted first) and expire after `timeout` of flow time,
  * both counted as unanswered. Labels are from the request's point of view (source = client).
  */
-import type { Flow } from '../../../flow/index.js';
+import type { DNS, Flow } from '../../../flow/index.js';
+import type { FlowFacts } from '../../facts.js';
 import { fastMillis, secondsNanos } from '../../time.js';
 import { rcodeName } from '../../flow-fields.js';
 import type { LabelFill } from '../../store/family.js';
@@ -31,6 +32,9 @@ interface Pending {
   /** Time in ms (expiry) and as written (exact latency, parsed only when needed). */
   ms: number;
   time: string;
+  /** Client IP and port (for the text key after a KeySpace reset). */
+  ip: string;
+  port: number;
 }
 
 function requestView(flow: Flow): Flow {
@@ -59,6 +63,24 @@ export function requestKey(flow: Flow): string {
   const p = flow.l4?.UDP ?? flow.l4?.TCP;
   const q = d.qtypes;
   return `${flow.IP?.source ?? ''}|${p?.source_port ?? 0}|${d.query ?? ''}|${q === undefined ? '' : q.length === 1 ? q[0] : q.join(',')}`;
+}
+
+/** {@link requestKey} of a pending request. */
+function pendingKey(p: Pending): string {
+  const d = p.flow.l7!.dns!;
+  const q = d.qtypes;
+  return `${p.ip}|${p.port}|${d.query ?? ''}|${q === undefined ? '' : q.length === 1 ? q[0] : q.join(',')}`;
+}
+
+/**
+ * The numeric pairing key: client IP id (< 2^18), port (< 2^16) and (query, question types) id
+ * (< 2^19) in one exact number; -1 when a part is out of range (the text key is used then).
+ */
+function numericKey(ipId: number, port: number | undefined, qq: number): number {
+  const p = port ?? 0;
+  return ipId < 262144 && qq < 524288 && Number.isInteger(p) && p >= 0 && p < 65536
+    ? (ipId * 65536 + p) * 524288 + qq
+    : -1;
 }
 
 /** Pairing key of a response, equal to its request's key. */
@@ -108,7 +130,20 @@ export const dnsLatencyPlugin: MetricPlugin = {
         ownDegradable: withQuery,
       },
     );
-    const pending = new Map<string, Pending>();
+    // Requests waiting for their response, oldest first: `pending` by numeric key (ids of the
+    // current KeySpace epoch, see numericKey) or, when out of range, by text key; `older` those
+    // from before the last KeySpace reset, by text key ({@link requestKey}), all older than any
+    // entry of `pending`. Together they behave as one map in insertion order.
+    let pending = new Map<number | string, Pending>();
+    const older = new Map<string, Pending>();
+    keys.onReset(() => {
+      for (const p of pending.values()) {
+        const k = pendingKey(p);
+        older.delete(k);
+        older.set(k, p);
+      }
+      pending = new Map();
+    });
     let latest = -Infinity;
 
     // Response labels, inverted so that `source` is the client.
@@ -132,54 +167,76 @@ export const dnsLatencyPlugin: MetricPlugin = {
       s.value += 1;
       if (unanswered.exemplars) unanswered.exemplar(s, p.flow, 1);
     };
-    const record = (flow: Flow, seconds: number) => {
-      const d = flow.l7!.dns!;
-      // (rcode, qtypes[, query]) as KeySpace ids.
-      const queryId = keys.dns(d);
-      const q = withQuery ? keys.pair(queryId, keys.qtypesId) : keys.qtypesId;
+    const record = (flow: Flow, facts: FlowFacts, d: DNS, seconds: number) => {
+      // (rcode, qtypes[, query]) as KeySpace ids (keys.dns(d) was called for this record).
+      const q = withQuery ? keys.dnsQueryQtypes() : keys.qtypesId;
       const rcode = d.rcode ?? 0;
       const k2 =
-        Number.isInteger(rcode) && rcode >= 0 && rcode < 1 << 20 ? keys.pair(q, rcode) : `${rcode}\u0001${q}`;
-      const s = latency.atKey(ctx.key(flow, true), k2, fillLatency, flow, undefined);
-      if (s === undefined) return;
-      const b = latency.observe(s, seconds);
-      if (latency.exemplars) latency.exemplar(s, flow, seconds, b);
+        Number.isInteger(rcode) && rcode >= 0 && rcode < 1 << 20 && q < 1 << 30
+          ? q * 1048576 + rcode
+          : `${rcode}\u0001${q}`;
+      latency.observeAt(ctx.keyOf(facts, true), k2, fillLatency, flow, undefined, seconds);
+    };
+
+    const evictOldest = () => {
+      const from = older.size > 0 ? older : pending;
+      const [k, oldest] = from.entries().next().value as [number | string, Pending];
+      from.delete(k as string);
+      giveUp(oldest);
     };
 
     return {
       observe(flow, facts) {
-        const dns = facts.l7?.dns;
+        const dns = facts.dns;
         if (dns === undefined || facts.dropped) return;
-        const ms = fastMillis(flow.time);
+        const time = flow.time;
+        const ms = fastMillis(time);
         if (ms > latest) latest = ms;
+        if (facts.reply !== 1 && !Number.isFinite(ms)) return;
+        keys.dns(dns);
+        const qq = keys.dnsQueryQtypes();
+        const ip = flow.IP;
+        const ports = facts.l4 === undefined ? undefined : (facts.l4.UDP ?? facts.l4.TCP);
         if (facts.reply !== 1) {
-          if (!Number.isFinite(ms)) return;
-          if (pending.size >= maxPending) {
-            const [k, oldest] = pending.entries().next().value as [string, Pending];
-            pending.delete(k);
-            giveUp(oldest);
-          }
-          const key = requestKey(flow);
-          pending.delete(key); // a retransmission restarts the clock and keeps insertion order
-          pending.set(key, { flow: requestView(flow), ms, time: flow.time! });
+          if (pending.size + older.size >= maxPending) evictOldest();
+          const addr = ip?.source ?? '';
+          const port = ports?.source_port;
+          const n = numericKey(keys.str(addr), port, qq);
+          const key = n >= 0 ? n : requestKey(flow);
+          // A retransmission restarts the clock and keeps insertion order.
+          pending.delete(key);
+          if (older.size > 0) older.delete(requestKey(flow));
+          pending.set(key, { flow: requestView(flow), ms, time: time!, ip: addr, port: port ?? 0 });
           return;
         }
-        const key = responseKey(flow);
-        const req = pending.get(key);
+        const n = numericKey(keys.str(ip?.destination ?? ''), ports?.destination_port, qq);
+        const key = n >= 0 ? n : responseKey(flow);
+        let req = pending.get(key);
         if (req !== undefined) pending.delete(key);
-        const ns = flow.l7?.latency_ns;
-        if (ns !== undefined && ns !== '0') record(flow, Number(ns) / 1e9);
+        else if (older.size > 0) {
+          const text = responseKey(flow);
+          req = older.get(text);
+          if (req !== undefined) older.delete(text);
+        }
+        const ns = facts.l7!.latency_ns;
+        if (ns !== undefined && ns !== '0') record(flow, facts, dns, Number(ns) / 1e9);
         else if (req !== undefined && Number.isFinite(ms) && ms >= req.ms) {
-          const [sec, nanos] = secondsNanos(flow.time)!;
+          const [sec, nanos] = secondsNanos(time)!;
           const [rsec, rnanos] = secondsNanos(req.time)!;
-          record(flow, sec - rsec + (nanos - rnanos) / 1e9);
+          record(flow, facts, dns, sec - rsec + (nanos - rnanos) / 1e9);
         }
       },
       tick() {
         // Expire by flow time so that replayed logs behave like live traffic.
         const limit = latest - timeoutMs;
+        // Insertion order is time order (near enough); `older` comes first.
+        for (const [k, p] of older) {
+          if (p.ms >= limit) return;
+          older.delete(k);
+          giveUp(p);
+        }
         for (const [k, p] of pending) {
-          if (p.ms >= limit) break; // insertion order is time order (near enough)
+          if (p.ms >= limit) break;
           pending.delete(k);
           giveUp(p);
         }

@@ -78,42 +78,51 @@ export const dnsPlugin: MetricPlugin = {
     };
     const count = (
       fam: typeof queries,
+      k1: number,
       fill: LabelFill<string>,
       flow: Flow,
       arg: string,
       k2: number | string,
     ) => {
-      const s = fam.atKey(ctx.key(flow), k2, fill, flow, arg);
-      if (s === undefined) return;
-      s.value += 1;
-      if (fam.exemplars) fam.exemplar(s, flow, 1);
+      fam.add(k1, k2, fill, flow, arg, 1);
     };
 
     return {
       observe(flow, facts) {
-        const dns = facts.l7?.dns;
+        const dns = facts.dns;
         if (dns === undefined) return;
-        const qt = dns.qtypes;
-        if (ignoreAAAA && qt !== undefined && qt.length === 1 && qt[0] === 'AAAA') return;
+        if (ignoreAAAA) {
+          const qt = dns.qtypes;
+          if (qt !== undefined && qt.length === 1 && qt[0] === 'AAAA') return;
+        }
         // Own labels as KeySpace ids: the question types, and the query when it is a label.
-        const queryId = keys.dns(dns);
-        const q = withQuery ? keys.pair(queryId, keys.qtypesId) : keys.qtypesId;
-        if (facts.dropped) count(queries, fillQuery, flow, 'Policy denied', q * 2 + 1);
-        else if (facts.reply !== 1) count(queries, fillQuery, flow, '', q * 2);
+        keys.dns(dns);
+        const q = withQuery ? keys.dnsQueryQtypes() : keys.qtypesId;
+        const k1 = ctx.keyOf(facts);
+        if (facts.dropped) count(queries, k1, fillQuery, flow, 'Policy denied', q * 2 + 1);
+        else if (facts.reply !== 1) count(queries, k1, fillQuery, flow, '', q * 2);
         else {
           const rcode = dns.rcode ?? 0;
           const ips = dns.ips?.length ?? 0;
-          // (rcode, ips_returned) packed into one Smi when both are in their usual ranges.
+          // (q, rcode, ips_returned) as one exact number (< 2^52) when all are in their usual ranges.
           const k2 =
-            Number.isInteger(rcode) && rcode >= 0 && rcode < 4096 && ips < 65536
-              ? keys.pair(q, rcode * 65536 + ips)
+            Number.isInteger(rcode) && rcode >= 0 && rcode < 4096 && ips < 65536 && q < 1 << 24
+              ? q * 268435456 + rcode * 65536 + ips
               : `${rcodeName(rcode)}\u0001${q}\u0001${ips}`;
-          count(responses, fillResponse, flow, rcodeName(rcode), k2);
+          count(responses, k1, fillResponse, flow, rcodeName(rcode), k2);
           const rr = dns.rrtypes;
           if (rr !== undefined)
             for (let i = 0; i < rr.length; i++) {
               const t = rr[i]!;
-              count(types, fillType, flow, t, keys.pair(q, keys.str(t)));
+              const id = keys.str(t);
+              count(
+                types,
+                k1,
+                fillType,
+                flow,
+                t,
+                q < 1 << 26 && id < 1 << 26 ? q * 67108864 + id : `${q}\u0001${id}`,
+              );
             }
         }
       },

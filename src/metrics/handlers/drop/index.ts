@@ -24,11 +24,8 @@ export const dropPlugin: MetricPlugin = {
       observe(flow, facts) {
         if (!facts.dropped) return;
         // (reason, protocol): protocol indexes are < 16.
-        const k2 = keys.str(dropReasonName(flow)) * 16 + facts.protocol;
-        const s = drops.atKey(ctx.key(flow), k2, fill, flow, undefined);
-        if (s === undefined) return;
-        s.value += 1;
-        if (drops.exemplars) drops.exemplar(s, flow, 1);
+        const k2 = keys.dropReason(flow) * 16 + facts.protocol;
+        drops.add(ctx.keyOf(facts), k2, fill, flow, undefined, 1);
       },
     };
   },

@@ -84,17 +84,14 @@ export const flowPlugin: MetricPlugin = {
     };
     return {
       observe(flow, facts) {
-        const tc = typeCode(flow);
+        const tc = facts.typeCode;
         const vc = facts.verdict;
         // (type, protocol, verdict) as one small integer; unusual values fall back to text.
         const k2 =
           tc >= 0 && vc >= 0
             ? (tc * 16 + facts.protocol) * 1024 + vc
             : `${flowTypeName(flow)}|${flowSubtype(flow)}|${verdictName(flow)}|${facts.protocol}`;
-        const s = fam.atKey(ctx.key(flow), k2, fill, flow, undefined);
-        if (s === undefined) return;
-        s.value += 1;
-        if (fam.exemplars) fam.exemplar(s, flow, 1);
+        fam.add(ctx.keyOf(facts), k2, fill, flow, undefined, 1);
       },
     };
   },

@@ -59,16 +59,7 @@ export const flowsToWorldPlugin: MetricPlugin = {
         if (synOnly && (flow.l4.TCP?.flags?.SYN !== true || flow.is_reply === true)) return;
         const l4 = flow.l4;
         const port = withPort ? ((l4.TCP ?? l4.UDP ?? l4.SCTP)?.destination_port ?? -1) : 0;
-        const s = fam.atKey(
-          ctx.key(flow),
-          `${facts.protocol}|${verdictName(flow)}|${port}`,
-          fill,
-          flow,
-          undefined,
-        );
-        if (s === undefined) return;
-        s.value += 1;
-        if (fam.exemplars) fam.exemplar(s, flow, 1);
+        fam.add(ctx.keyOf(facts), `${facts.protocol}|${verdictName(flow)}|${port}`, fill, flow, undefined, 1);
       },
     };
   },

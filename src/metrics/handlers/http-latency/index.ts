@@ -5,7 +5,7 @@
  * request's point of view (source = client), like httpV2. Responses without a latency are
  * not observed (Hubble would observe them as 0).
  */
-import { latencySeconds, l7TypeName, reporter } from '../../flow-fields.js';
+import { reporter } from '../../flow-fields.js';
 import type { LabelFill } from '../../store/family.js';
 import type { MetricPlugin } from '../../types.js';
 import { contextFamily } from '../common.js';
@@ -44,21 +44,18 @@ export const httpLatencyPlugin: MetricPlugin = {
     };
     return {
       observe(flow, facts) {
-        const l7 = facts.l7;
-        if (l7?.http === undefined || l7.latency_ns === undefined || l7TypeName(flow) !== 'RESPONSE') return;
-        const http = l7.http;
+        const http = facts.http;
+        if (http === undefined || facts.l7Type !== 2) return;
+        const ns = facts.l7!.latency_ns;
+        if (ns === undefined) return;
         // (method, status, reporter) as KeySpace ids; the reporter follows facts.direction (< 4).
         const code = http.code ?? 0;
-        const method = keys.str(http.method ?? '');
+        const method = keys.http(http);
         const k2 =
-          Number.isInteger(code) && code >= 0 && code < 1 << 20
-            ? keys.pair(method, code * 4 + facts.direction)
+          Number.isInteger(code) && code >= 0 && code < 1 << 20 && method < 1 << 30
+            ? method * 4194304 + code * 4 + facts.direction
             : `${method}\u0001${code}\u0001${facts.direction}`;
-        const s = fam.atKey(ctx.key(flow, true), k2, fill, flow, undefined);
-        if (s === undefined) return;
-        const v = latencySeconds(flow);
-        const b = fam.observe(s, v);
-        if (fam.exemplars) fam.exemplar(s, flow, v, b);
+        fam.observeAt(ctx.keyOf(facts, true), k2, fill, flow, undefined, Number(ns) / 1e9); // latencySeconds
       },
     };
   },

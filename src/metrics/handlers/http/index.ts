@@ -5,24 +5,24 @@
  * flow uuid and the trace id.
  */
 import type { Flow } from '../../../flow/index.js';
-import { l7TypeName, latencySeconds, reporter } from '../../flow-fields.js';
+import { reporter } from '../../flow-fields.js';
 import type { Family, LabelFill } from '../../store/family.js';
 import type { HandlerContext, MetricHandler, MetricPlugin } from '../../types.js';
 import { DEFAULT_BUCKETS, contextFamily } from '../common.js';
 
 function count(fam: Family, k1: number, k2: number | string, fill: LabelFill<void>, flow: Flow): void {
-  const s = fam.atKey(k1, k2, fill, flow, undefined);
-  if (s === undefined) return;
-  s.value += 1;
-  if (fam.exemplars) fam.exemplar(s, flow, 1);
+  fam.add(k1, k2, fill, flow, undefined, 1);
 }
 
-function observe(fam: Family, k1: number, k2: number, fill: LabelFill<void>, flow: Flow): void {
-  const s = fam.atKey(k1, k2, fill, flow, undefined);
-  if (s === undefined) return;
-  const v = latencySeconds(flow);
-  const b = fam.observe(s, v);
-  if (fam.exemplars) fam.exemplar(s, flow, v, b);
+function observe(
+  fam: Family,
+  k1: number,
+  k2: number,
+  fill: LabelFill<void>,
+  flow: Flow,
+  ns: string | undefined,
+): void {
+  fam.observeAt(k1, k2, fill, flow, undefined, ns === undefined ? 0 : Number(ns) / 1e9); // latencySeconds
 }
 
 function createHttp(h: HandlerContext, v2: boolean): MetricHandler {
@@ -74,26 +74,26 @@ function createHttp(h: HandlerContext, v2: boolean): MetricHandler {
   };
   return {
     observe(flow, facts) {
-      const http = facts.l7?.http;
+      const http = facts.http;
       if (http === undefined) return;
-      const t = l7TypeName(flow);
-      if (t !== 'RESPONSE' && (v2 || t !== 'REQUEST')) return;
-      const k1 = ctx.key(flow, v2);
+      const t = facts.l7Type; // 1 REQUEST, 2 RESPONSE
+      if (t !== 2 && (v2 || t !== 1)) return;
+      const k1 = ctx.keyOf(facts, v2);
       // Own labels as KeySpace ids; `reporter` follows the direction (facts.direction < 4).
-      const method = keys.str(http.method ?? '');
-      const mp = keys.pair(method, keys.str(http.protocol ?? ''));
+      const method = keys.http(http);
+      const mp = keys.httpMethodProtocol;
       const dir = facts.direction;
-      if (t === 'REQUEST') {
+      if (t === 1) {
         count(requests, k1, mp * 4 + dir, noStatus, flow);
         return;
       }
       const code = http.code ?? 0;
       const k2 =
-        Number.isInteger(code) && code >= 0 && code < 1 << 20
-          ? keys.pair(mp, code * 4 + dir)
+        Number.isInteger(code) && code >= 0 && code < 1 << 20 && mp < 1 << 30
+          ? mp * 4194304 + code * 4 + dir
           : `${mp}\u0001${code}\u0001${dir}`;
       count(v2 ? requests : responses!, k1, k2, withStatus, flow);
-      observe(duration, k1, method * 4 + dir, durationFill, flow);
+      observe(duration, k1, method * 4 + dir, durationFill, flow, facts.l7!.latency_ns);
     },
   };
 }

@@ -26,15 +26,24 @@ export const icmpPlugin: MetricPlugin = {
       out[n + 1] = icmpTypeCode(v6, m.type ?? 0, m.code ?? 0);
     };
     return {
-      observe(flow) {
-        const l4 = flow.l4;
+      observe(flow, facts) {
+        const l4 = facts.l4;
         if (l4 === undefined || (l4.ICMPv4 === undefined && l4.ICMPv6 === undefined)) return;
         const m = (l4.ICMPv4 ?? l4.ICMPv6)!;
-        const k2 = (l4.ICMPv4 === undefined ? 65536 : 0) + (m.type ?? 0) * 256 + (m.code ?? 0);
-        const s = fam.atKey(ctx.key(flow), k2, fill, flow, undefined);
-        if (s === undefined) return;
-        s.value += 1;
-        if (fam.exemplars) fam.exemplar(s, flow, 1);
+        const v6 = l4.ICMPv4 === undefined;
+        const type = m.type ?? 0;
+        const code = m.code ?? 0;
+        // (version, type, code) as one small integer while type and code fit a byte, else text.
+        const k2 =
+          Number.isInteger(type) &&
+          Number.isInteger(code) &&
+          type >= 0 &&
+          type < 256 &&
+          code >= 0 &&
+          code < 256
+            ? (v6 ? 65536 : 0) + type * 256 + code
+            : `${v6 ? 6 : 4}|${type}|${code}`;
+        fam.add(ctx.keyOf(facts), k2, fill, flow, undefined, 1);
       },
     };
   },

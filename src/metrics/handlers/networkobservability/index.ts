@@ -15,6 +15,7 @@
  * The forward/drop families are gauges holding running totals, as Retina registers them.
  */
 import type { Flow } from '../../../flow/index.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../facts.js';
 import { EVENT, directionLower, dropReasonName, retinaRcode } from '../../flow-fields.js';
 import type { Family, LabelFill } from '../../store/family.js';
 import type { MetricPlugin } from '../../types.js';
@@ -46,11 +47,15 @@ const fillDnsResponse: LabelFill<void> = (out, flow, level) => {
   out[4] = String(d.ips?.length ?? 0);
 };
 
-function add(fam: Family, k2: string | number, fill: LabelFill<void>, flow: Flow, v: number): void {
-  const s = fam.atKey(0, k2, fill, flow, undefined);
-  if (s === undefined) return;
-  s.value += v;
-  if (fam.exemplars) fam.exemplar(s, flow, v);
+function add(
+  fam: Family,
+  k1: number,
+  k2: string | number,
+  fill: LabelFill<void>,
+  flow: Flow,
+  v: number,
+): void {
+  fam.add(k1, k2, fill, flow, undefined, v);
 }
 
 /** The `networkobservability` handler plugin. */
@@ -84,42 +89,45 @@ export const networkObservabilityPlugin: MetricPlugin = {
     });
     const FLAGS = ['syn', 'synack', 'fin', 'rst'];
     const flag = (flow: Flow, dir: number, f: number) => {
-      const s = flags.atKey(0, dir * 4 + f, fillFlag, flow, FLAGS[f]!);
-      if (s !== undefined) s.value += 1;
+      flags.add(0, dir * 4 + f, fillFlag, flow, FLAGS[f]!, 1, false);
     };
     return {
       observe(flow, facts) {
         if (facts.eventType === EVENT.L7) {
-          const dns = facts.l7?.dns;
+          const dns = facts.dns;
           if (dns === undefined || facts.dropped) return;
           // (query, qtypes) as a KeySpace id, shared with the dns handlers through keys.dns().
-          const qq = keys.pair(keys.dns(dns), keys.qtypesId);
+          keys.dns(dns);
+          const qq = keys.dnsQueryQtypes();
           if (facts.reply === 1) {
             const rcode = dns.rcode ?? 0;
+            // Keyed by (query, qtypes) and (answers as joined, rcode, number of answers).
+            const ips = dns.ips;
+            const len = ips === undefined ? 0 : ips.length;
+            const joined = keys.str(len === 0 ? '' : len === 1 ? ips![0]! : ips!.join(','));
             const k2 =
-              Number.isInteger(rcode) && rcode >= 0 && rcode < 1 << 20
-                ? keys.pair(keys.pair(qq, keys.list(dns.ips)), rcode)
-                : `${rcode}\u0001${qq}\u0001${dns.ips?.join(',') ?? ''}`;
-            add(dnsResp, k2, fillDnsResponse, flow, 1);
-          } else add(dnsReq, qq, fillDnsRequest, flow, 1);
+              Number.isInteger(rcode) && rcode >= 0 && rcode < 4096 && len < 4096 && joined < 1 << 29
+                ? joined * 16777216 + rcode * 4096 + len
+                : `${rcode}\u0001${joined}\u0001${len}`;
+            add(dnsResp, qq, k2, fillDnsResponse, flow, 1);
+          } else add(dnsReq, 0, qq, fillDnsRequest, flow, 1);
           return;
         }
         const dir = facts.direction;
         if (facts.dropped) {
-          const k2 = keys.str(dropReasonName(flow)) * 4 + dir;
-          add(dropCount, k2, fillDrop, flow, 1);
+          const k2 = keys.dropReason(flow) * 4 + dir;
+          add(dropCount, 0, k2, fillDrop, flow, 1);
           const bytes = flow.extensions === undefined ? 0 : flowBytes(flow);
-          add(dropBytes, k2, fillDrop, flow, bytes);
+          add(dropBytes, 0, k2, fillDrop, flow, bytes);
           return;
         }
         if (!facts.forwarded) return;
-        add(fwdCount, dir, fillDirection, flow, 1);
-        add(fwdBytes, dir, fillDirection, flow, flow.extensions === undefined ? 0 : flowBytes(flow));
-        const tf = facts.l4?.TCP?.flags;
-        if (tf === undefined) return;
-        if (tf.SYN === true) flag(flow, dir, tf.ACK === true ? 1 : 0);
-        if (tf.FIN === true) flag(flow, dir, 2);
-        if (tf.RST === true) flag(flow, dir, 3);
+        add(fwdCount, 0, dir, fillDirection, flow, 1);
+        add(fwdBytes, 0, dir, fillDirection, flow, flow.extensions === undefined ? 0 : flowBytes(flow));
+        const tf = facts.tcpFlags();
+        if ((tf & TCP_SYN) !== 0) flag(flow, dir, (tf & TCP_ACK) !== 0 ? 1 : 0);
+        if ((tf & TCP_FIN) !== 0) flag(flow, dir, 2);
+        if ((tf & TCP_RST) !== 0) flag(flow, dir, 3);
       },
     };
   },

@@ -21,8 +21,8 @@ function matchLabel(flow: Flow): string {
 function policyCode(flow: Flow, facts: FlowFacts): number | string {
   let match: number;
   if (facts.eventType === EVENT.L7) {
-    const l7 = facts.l7;
-    match = 8 + (l7?.dns ? 0 : l7?.http ? 1 : l7?.kafka ? 2 : 3);
+    // protocol: 0 DNS, 1 HTTP, 2 Kafka, 3 other (flow-fields.ts protocolIndex)
+    match = 8 + facts.protocol;
   } else {
     const m = flow.policy_match_type ?? 0;
     match = m >= 0 && m < POLICY_MATCH.length ? m : 7;
@@ -61,10 +61,7 @@ export const policyPlugin: MetricPlugin = {
         if (t === EVENT.PolicyVerdict) {
           if (flow.source?.identity === 1) return;
         } else if (t !== EVENT.L7) return;
-        const s = fam.atKey(ctx.key(flow), policyCode(flow, facts), fill, flow, undefined);
-        if (s === undefined) return;
-        s.value += 1;
-        if (fam.exemplars) fam.exemplar(s, flow, 1);
+        fam.add(ctx.keyOf(facts), policyCode(flow, facts), fill, flow, undefined, 1);
       },
     };
   },

@@ -42,10 +42,7 @@ export const portDistributionPlugin: MetricPlugin = {
         if (!facts.forwarded || facts.l4 === undefined || facts.reply !== 0) return;
         const pp = protoPort(flow);
         if (pp === undefined) return;
-        const s = fam.atKey(ctx.key(flow), `${pp[0]}|${pp[1]}`, fill, flow, pp);
-        if (s === undefined) return;
-        s.value += 1;
-        if (fam.exemplars) fam.exemplar(s, flow, 1);
+        fam.add(ctx.keyOf(facts), `${pp[0]}|${pp[1]}`, fill, flow, pp, 1);
       },
     };
   },

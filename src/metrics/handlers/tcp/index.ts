@@ -1,4 +1,6 @@
 /** `tcp`: hubble_tcp_flags_total{flag, family}: FIN, SYN or SYN-ACK, RST of forwarded TCP flows. */
+import type { Flow } from '../../../flow/index.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type FlowFacts } from '../../facts.js';
 import { ipVersionName } from '../../flow-fields.js';
 import type { LabelFill } from '../../store/family.js';
 import type { MetricPlugin } from '../../types.js';
@@ -23,29 +25,22 @@ export const tcpPlugin: MetricPlugin = {
       out[n + 1] = ipVersionName(flow);
     };
     const FLAGS = ['FIN', 'SYN', 'SYN-ACK', 'RST'];
-    const inc = (flow: Parameters<typeof fill>[1], flag: number) => {
-      const v = flow.IP?.ipVersion;
-      const k2 =
-        v === undefined
-          ? flag
-          : v === 'IPv4' || v === 1
-            ? flag + 4
-            : v === 'IPv6' || v === 2
-              ? flag + 8
-              : `${flag}|${v}`;
-      const s = fam.atKey(ctx.key(flow), k2, fill, flow, FLAGS[flag]!);
-      if (s === undefined) return;
-      s.value += 1;
-      if (fam.exemplars) fam.exemplar(s, flow, 1);
+    const inc = (flow: Flow, facts: FlowFacts, k1: number, flag: number) => {
+      // (flag, IP version) as a small integer; unusual versions fall back to text.
+      const v = facts.ipVersion();
+      const k2 = v > 0 ? flag + (v - 1) * 4 : `${flag}|${flow.IP?.ipVersion}`;
+      fam.add(k1, k2, fill, flow, FLAGS[flag]!, 1);
     };
     return {
       observe(flow, facts) {
         if (!facts.forwarded) return;
-        const flags = facts.l4?.TCP?.flags;
-        if (flags === undefined || flow.IP === undefined) return;
-        if (flags.FIN === true) inc(flow, 0);
-        if (flags.SYN === true) inc(flow, flags.ACK === true ? 2 : 1);
-        if (flags.RST === true) inc(flow, 3);
+        const flags = facts.tcpFlags();
+        if (flags === 0 || facts.ipVersion() === 0) return;
+        if ((flags & (TCP_FIN | TCP_SYN | TCP_RST)) === 0) return;
+        const k1 = ctx.keyOf(facts);
+        if ((flags & TCP_FIN) !== 0) inc(flow, facts, k1, 0);
+        if ((flags & TCP_SYN) !== 0) inc(flow, facts, k1, (flags & TCP_ACK) !== 0 ? 2 : 1);
+        if ((flags & TCP_RST) !== 0) inc(flow, facts, k1, 3);
       },
     };
   },
