@@ -65,7 +65,9 @@ describe('flows explorer', () => {
 
     // A bad flag is reported before anything is sent.
     await page.fill('[data-testid="filter-input"]', '--verdict MAYBE');
-    await expect.poll(() => page.textContent('[data-testid="filter-error"]')).toContain('invalid verdict');
+    await expect
+      .poll(() => page.textContent('[data-testid="filter-error"]'))
+      .toContain('invalid --verdict value: MAYBE');
     expect(unexpected(problems, false)).toEqual([]);
     await page.close();
   });
