@@ -2,18 +2,9 @@
  * Small readers over the canonical Flow shape that normalise what may arrive as an enum name
  * or a number (verdicts, drop reasons, L7 types, directions).
  */
-import type { Flow } from '../flow/index.js';
+import { VERDICT_NAMES, type Flow } from '../flow/index.js';
 
-const VERDICTS = [
-  'VERDICT_UNKNOWN',
-  'FORWARDED',
-  'DROPPED',
-  'ERROR',
-  'AUDIT',
-  'REDIRECTED',
-  'TRACED',
-  'TRANSLATED',
-];
+const VERDICTS: readonly string[] = VERDICT_NAMES;
 
 /** The verdict as its enum name. */
 export function verdictName(f: Flow): string {

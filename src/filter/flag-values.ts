@@ -3,7 +3,7 @@
  * `--traffic-direction`, `--ip-version`, identities and workloads. Each throws an Error whose
  * message is hubble's reason text (the flag parser adds the `invalid argument ...` prefix).
  */
-import type { TCPFlags, Workload } from '../flow/types.js';
+import { VERDICT_NAMES as FLOW_VERDICT_NAMES, type TCPFlags, type Workload } from '../flow/types.js';
 import type { EventTypeFilter } from './types.js';
 import { parseGoUint } from './go-strconv.js';
 
@@ -106,16 +106,7 @@ export function parseEventType(val: string): EventTypeFilter {
 }
 
 /** Verdict enum names known to v0.12.3 (`VERDICT_UNKNOWN` parses too). */
-export const VERDICT_NAMES: readonly string[] = [
-  'VERDICT_UNKNOWN',
-  'FORWARDED',
-  'DROPPED',
-  'ERROR',
-  'AUDIT',
-  'REDIRECTED',
-  'TRACED',
-  'TRANSLATED',
-];
+export const VERDICT_NAMES: readonly string[] = FLOW_VERDICT_NAMES;
 
 /** `--verdict`: exact, case-sensitive enum name. */
 export function parseVerdict(val: string): string {

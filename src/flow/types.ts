@@ -12,6 +12,18 @@
 
 export type VerdictName =
   'VERDICT_UNKNOWN' | 'FORWARDED' | 'DROPPED' | 'ERROR' | 'AUDIT' | 'REDIRECTED' | 'TRACED' | 'TRANSLATED';
+/** Verdict names by enum number (flow.proto's Verdict). */
+export const VERDICT_NAMES: readonly VerdictName[] = [
+  'VERDICT_UNKNOWN',
+  'FORWARDED',
+  'DROPPED',
+  'ERROR',
+  'AUDIT',
+  'REDIRECTED',
+  'TRACED',
+  'TRANSLATED',
+];
+
 export type FlowTypeName = 'UNKNOWN_TYPE' | 'L3_L4' | 'L7' | 'SOCK';
 export type TrafficDirectionName = 'TRAFFIC_DIRECTION_UNKNOWN' | 'INGRESS' | 'EGRESS';
 export type L7FlowTypeName = 'UNKNOWN_L7_TYPE' | 'REQUEST' | 'RESPONSE' | 'SAMPLE';

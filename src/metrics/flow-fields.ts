@@ -2,7 +2,7 @@
  * Flow facts as the metric handlers name them (Hubble's label values): protocol, verdict,
  * drop reason, observation point, DNS rcode text. Pure functions over the canonical flow.
  */
-import type { Flow } from '../flow/index.js';
+import { VERDICT_NAMES, type Flow } from '../flow/index.js';
 
 /** Monitor message types carried in `event_type.type`. */
 export const EVENT = {
@@ -66,16 +66,7 @@ export function flowProtocol(flow: Flow): string {
 }
 
 /** Verdict names by enum number. */
-export const VERDICTS: readonly string[] = [
-  'VERDICT_UNKNOWN',
-  'FORWARDED',
-  'DROPPED',
-  'ERROR',
-  'AUDIT',
-  'REDIRECTED',
-  'TRACED',
-  'TRANSLATED',
-];
+export const VERDICTS: readonly string[] = VERDICT_NAMES;
 const VERDICT_NUMBERS: Record<string, number> = Object.fromEntries(VERDICTS.map((v, i) => [v, i]));
 
 /**

@@ -3,7 +3,7 @@
  * flattened field list of the detail drawer. Values stay plain strings; React renders them as
  * text, never as HTML.
  */
-import type { Endpoint, Flow, FlowEvent, TCPFlags } from '../../flow/types';
+import { VERDICT_NAMES, type Endpoint, type Flow, type FlowEvent, type TCPFlags } from '../../flow/types';
 
 /** One row of the flows table. */
 export interface FlowRow {
@@ -22,16 +22,7 @@ export interface FlowRow {
   isReply?: boolean;
 }
 
-const VERDICT_BY_NUMBER = [
-  'VERDICT_UNKNOWN',
-  'FORWARDED',
-  'DROPPED',
-  'ERROR',
-  'AUDIT',
-  'REDIRECTED',
-  'TRACED',
-  'TRANSLATED',
-];
+const VERDICT_BY_NUMBER: readonly string[] = VERDICT_NAMES;
 
 /** Verdict name of a flow (numbers mapped to names). */
 export function verdictOf(flow: Flow): string {
