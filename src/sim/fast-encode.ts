@@ -174,11 +174,7 @@ class FieldCache {
     let b = this.#map.get(v);
     if (b === undefined) {
       b = Buffer.from(this.prefix + (this.quote ? quoteJson(v) : '"' + v + '"'));
-      if (this.#map.size >= 4096) {
-        w.bytes(b);
-        return;
-      }
-      this.#map.set(v, b);
+      if (this.#map.size < 4096) this.#map.set(v, b);
     }
     w.bytes(b);
   }

@@ -237,7 +237,6 @@ class RangeReader {
         pos += chunk.length;
       }
     }
-    this.#closeBlock();
     this.#block = i;
     this.#linesBefore = this.#feeder.stats.lines;
     if (first !== undefined && first.length > 0) {
