@@ -5,54 +5,14 @@
  * value parsers (flag-values.ts) run in the web UI too.
  */
 
-// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-const PRINTABLE = /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u;
-const PLAIN = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+import { goQuote, goQuoteRune as goQuoteCodePoint } from './go-text.js';
 
-const SHORT_ESCAPES: Readonly<Record<number, string>> = {
-  0x07: '\\a',
-  0x08: '\\b',
-  0x0c: '\\f',
-  0x0a: '\\n',
-  0x0d: '\\r',
-  0x09: '\\t',
-  0x0b: '\\v',
-  0x5c: '\\\\',
-};
+/** Go's `strconv.Quote` (`%q` of a string); the one in go-text.ts. */
+export { goQuote };
 
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, '0');
-}
-
-function quoteWith(s: string, q: '"' | "'"): string {
-  if (PLAIN.test(s) && !s.includes(q)) return q + s + q;
-  let out = q;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === q) out += '\\' + q;
-    else if (SHORT_ESCAPES[cp] !== undefined) out += SHORT_ESCAPES[cp];
-    else if (cp >= 0x20 && cp < 0x7f) out += ch;
-    else if (cp < 0x20 || cp === 0x7f) out += '\\x' + hex(cp, 2);
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '\\ufffd';
-    else if (PRINTABLE.test(ch)) out += ch;
-    else if (cp < 0x10000) out += '\\u' + hex(cp, 4);
-    else out += '\\U' + hex(cp, 8);
-  }
-  return out + q;
-}
-
-/**
- * Go's `strconv.Quote` (`%q` of a string).
- *
- * @example goQuote('a"b') === '"a\\"b"'
- */
-export function goQuote(s: string): string {
-  return quoteWith(s, '"');
-}
-
-/** Go's `strconv.QuoteRune` (`%q` of a byte/rune), e.g. `'x'`. */
+/** Go's `strconv.QuoteRune` (`%q` of a rune) of the first character of `ch`, e.g. `'x'`. */
 export function goQuoteRune(ch: string): string {
-  return quoteWith(ch, "'");
+  return goQuoteCodePoint(ch.codePointAt(0)!);
 }
 
 /** A strconv error; `message` is Go's `*strconv.NumError` text. */
