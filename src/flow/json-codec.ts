@@ -14,7 +14,7 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { FlowSchema, FlowFilterSchema, LostEventSchema } from '../gen/flow/flow_pb.js';
 import { GetFlowsResponseSchema } from '../gen/observer/observer_pb.js';
-import { canonicalTime } from './time.js';
+import { canonicalTime, isCanonicalTime } from './time.js';
 
 /** A decoding error: the line is skipped and reported. */
 export class FlowDecodeError extends Error {
@@ -585,7 +585,7 @@ function checkExpr(f: FieldCodec, v: string, dep: (x: unknown) => string): strin
       return `typeof ${v} === 'string' && ${dep(named)}.has(${v})`;
     }
     case 'timestamp':
-      return `typeof ${v} === 'string' && ${dep(canonicalTime)}(${v}) === ${v}`;
+      return `typeof ${v} === 'string' && ${dep(isCanonicalTime)}(${v})`;
     case 'message':
       return `${dep(checkerOf(f.message!))}(${v})`;
     case 'any':

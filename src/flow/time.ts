@@ -85,17 +85,41 @@ export function formatTime(t: TimeParts): string {
   return s + 'Z';
 }
 
-const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.(?:\d{3}|\d{6}|\d{9}))?Z$/;
+/** Separator at each of the first 19 positions of `YYYY-MM-DDTHH:MM:SS`; 0 where a digit goes. */
+const SEPARATORS = [0, 0, 0, 0, 45, 0, 0, 45, 0, 0, 84, 0, 0, 58, 0, 0, 58, 0, 0];
+
+/**
+ * True when `s` is a timestamp exactly as Hubble prints it: `YYYY-MM-DDTHH:MM:SS`, then no
+ * fraction or one of 3, 6 or 9 digits that does not end in 000 (that has a shorter form), then
+ * `Z`, with every field in range. A character loop: the regex it replaces cost about 0.2 µs per
+ * timestamp, a third of the canonical-flow check.
+ */
+export function isCanonicalTime(s: string): boolean {
+  const n = s.length;
+  if (n !== 20 && n !== 24 && n !== 27 && n !== 30) return false;
+  if (s.charCodeAt(n - 1) !== 90 /* Z */) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    const sep = SEPARATORS[i]!;
+    if (sep === 0 ? c < 48 || c > 57 : c !== sep) return false;
+  }
+  if (n > 20) {
+    if (s.charCodeAt(19) !== 46 /* . */) return false;
+    for (let i = 20; i < n - 1; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) return false;
+    }
+    if (s.charCodeAt(n - 2) === 48 && s.charCodeAt(n - 3) === 48 && s.charCodeAt(n - 4) === 48) return false;
+  }
+  return fieldsInRange(s);
+}
 
 /**
  * Returns the canonical form of an RFC 3339 timestamp, or undefined when it is invalid.
  * Already-canonical strings are returned as they are (the common case, no allocation).
  */
 export function canonicalTime(s: string): string | undefined {
-  if (CANONICAL.test(s) && fieldsInRange(s)) {
-    // A fraction ending in 000 has a shorter exact form (".500000" -> ".500").
-    if (s.length === 20 || !s.endsWith('000Z')) return s;
-  }
+  if (isCanonicalTime(s)) return s;
   const t = parseTime(s);
   return t ? formatTime(t) : undefined;
 }
@@ -104,7 +128,7 @@ function two(s: string, i: number): number {
   return (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
 }
 
-/** Range checks of a string that already matched CANONICAL (cheaper than a full parse). */
+/** Range checks of a string whose characters isCanonicalTime checked (cheaper than a full parse). */
 function fieldsInRange(s: string): boolean {
   const year = two(s, 0) * 100 + two(s, 2);
   const month = two(s, 5);

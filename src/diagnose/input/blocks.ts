@@ -179,6 +179,7 @@ class RangeReader {
   /** The block whose lines are being fed, and the feeder's line count when it started. */
   #block = -1;
   #linesBefore = 0;
+  #buf: Buffer | undefined;
 
   constructor(job: BlockJob, fd: number, first: number) {
     this.#job = job;
@@ -204,10 +205,14 @@ class RangeReader {
     };
   }
 
+  /**
+   * Reads into one reused buffer (the line splitter copies what it keeps of a chunk): a fresh
+   * 512 KiB buffer per read cost page faults on every read.
+   */
   #readAt(pos: number, len: number): Buffer {
-    const buf = Buffer.allocUnsafe(len);
+    const buf = (this.#buf ??= Buffer.allocUnsafeSlow(READ_BYTES));
     const n = readSync(this.#fd, buf, 0, len, pos);
-    return n === len ? buf : buf.subarray(0, n);
+    return buf.subarray(0, n);
   }
 
   #closeBlock(): void {
