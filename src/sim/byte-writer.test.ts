@@ -23,5 +23,25 @@ describe('ByteWriter', () => {
     w.str('second\n');
     expect(a.toString()).toBe('first line\n');
     expect(w.text()).toBe('second\n');
+    // The bytes handed over are the caller's: writing on (over the same buffer) leaves them be.
+    const b = w.take();
+    w.str('XXXXXXXXXXXX');
+    expect(a.toString()).toBe('first line\n');
+    expect(b.toString()).toBe('second\n');
+  });
+
+  it('writes integers straight from the numbers, as String() does', () => {
+    const w = new ByteWriter(4);
+    const values = [0, 7, 9, 10, 99, 100, 999, 1000, 65535, 99999, 100000, 123456789, 2 ** 31 - 1];
+    for (const v of values) {
+      w.pos = 0;
+      w.uint(v);
+      expect(w.text()).toBe(String(v));
+    }
+    for (const v of [...values, -1, -0, 2 ** 31, 2 ** 53, 1.5, -273.15, 1e21, 5e-7]) {
+      w.pos = 0;
+      w.num(v);
+      expect(w.text()).toBe(String(v));
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { lookup } from './dns.js';
 import type { SimEdge } from './edges.js';
-import { MATCH_TYPE, TCP, ipRecord, type Conn, type Side } from './flow-factory.js';
+import { MATCH_TYPE, TCP, type Conn, type Side } from './flow-factory.js';
 import {
   GRPC_UNAVAILABLE,
   httpRequest,
@@ -194,6 +194,7 @@ export function runConnection(ctx: RunContext, edge: SimEdge, t0: number): void 
       // A Service without endpoints: the datapath finds no backend for the ClusterIP.
       const ip = edge.service!.clusterIP;
       const conn = makeConn(
+        ctx,
         client,
         { ip },
         clientPod ? ctx.port(clientPod) : ctx.worldPort(client.ip),
@@ -217,6 +218,7 @@ export function runConnection(ctx: RunContext, edge: SimEdge, t0: number): void 
     sport = edge.backendPorts[i];
   }
   const conn = makeConn(
+    ctx,
     client,
     server,
     clientPod ? ctx.port(clientPod) : ctx.worldPort(client.ip),
@@ -318,6 +320,7 @@ function namesOf(fqdn: string): string[] {
 }
 
 function makeConn(
+  ctx: RunContext,
   client: Side,
   server: Side,
   cport: number,
@@ -332,7 +335,7 @@ function makeConn(
     sport,
     l4: edge.l4,
     svc,
-    fwdIP: ipRecord(client.ip, server.ip),
-    revIP: ipRecord(server.ip, client.ip),
+    fwdIP: ctx.factory.ip(client.ip, server.ip),
+    revIP: ctx.factory.ip(server.ip, client.ip),
   };
 }

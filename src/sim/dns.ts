@@ -5,7 +5,7 @@
  * DNS faults (upstream down, REFUSED, A-only failures) change answers here.
  */
 import type { DNS } from '../flow/index.js';
-import { ipRecord, type Conn } from './flow-factory.js';
+import type { Conn } from './flow-factory.js';
 import type { RunContext } from './run-context.js';
 import type { SimPod } from './topology.js';
 
@@ -233,8 +233,8 @@ export function lookup(
       sport: 53,
       l4: 'UDP',
       svc: t.dns.flow,
-      fwdIP: ipRecord(client.ip, server.ip),
-      revIP: ipRecord(server.ip, client.ip),
+      fwdIP: ctx.factory.ip(client.ip, server.ip),
+      revIP: ctx.factory.ip(server.ip, client.ip),
     };
     const pol = ctx.policy.decide(now, conn.client, conn.server, 53, 'UDP');
     let a: Answer | undefined;

@@ -132,68 +132,113 @@ function nextArrival(
 }
 
 /**
+ * The flows of `topo` in time order, one per next() call. Lazy: nothing is computed beyond what
+ * the consumer pulls, so an infinite duration is fine.
+ */
+export class FlowGenerator {
+  /** The clock the flows' times are made with. */
+  readonly clock: SimClock;
+  /** The run of the event next() returned last, and its index there. */
+  run: Run | undefined;
+  index = 0;
+  private readonly heap = new Heap();
+  private readonly ctx: RunContext;
+  private readonly faults: FaultIndex;
+  private readonly prng: Prng;
+  private readonly seedHash: number;
+  private seq = 0;
+
+  /**
+   * `stamps`: flows come with stamps (Run.stamps) instead of time and uuid strings, for a writer
+   * that writes them from the stamps (simulateChunks).
+   */
+  constructor(
+    topo: Topology,
+    private readonly params: EngineParams,
+    stamps = false,
+  ) {
+    const faults = (this.faults = new FaultIndex(resolveFaults(topo)));
+    const prng = (this.prng = Prng.derive(params.seed, 'flows'));
+    const clock = (this.clock = new SimClock(params.startMs));
+    const ctx = (this.ctx = new RunContext(
+      topo,
+      new FlowFactory(clock, prng),
+      prng,
+      faults,
+      new PolicyState(topo, faults),
+    ));
+    if (stamps) ctx.keepStamps();
+    prewarmDns(ctx, Prng.derive(params.seed, 'prewarm'));
+    const seedHash = (this.seedHash = hash32(params.seed));
+    const sources: Source[] = topo.edges.map((edge) => ({
+      kind: 'edge' as const,
+      edge,
+      prng: Prng.derive(params.seed, `edge/${edge.index}/${edge.spec.name}`),
+      baseRate: edge.spec.rate * params.scale,
+    }));
+    for (const f of faults.all) {
+      if (f.spec.kind === 'dns-nxdomain')
+        sources.push({
+          kind: 'nxdomain',
+          fault: f,
+          prng: Prng.derive(params.seed, `fault/${f.index}`),
+          baseRate: f.spec.rate * params.scale,
+        });
+    }
+    for (const src of sources) {
+      const from = src.fault ? src.fault.fromNs : 0;
+      this.heap.push({
+        t: from + Math.round(src.prng.exp(1e9 / Math.max(rateAt(src, from, params, faults, seedHash), 1e-6))),
+        seq: this.seq++,
+        source: src,
+        i: 0,
+      });
+    }
+  }
+
+  /** The next flow, or undefined at the end of the run. */
+  next(): FlowEvent | undefined {
+    const { heap, params, faults, ctx, prng } = this;
+    const end = params.durationNs;
+    const h = heap.items;
+    while (h.length > 0) {
+      const top = h[0];
+      if (top.t >= end) break;
+      if (top.run) {
+        const i = top.i;
+        this.run = top.run;
+        this.index = i;
+        top.i++;
+        if (top.i < top.run.times.length) {
+          top.t = top.run.times[top.i];
+          heap.fixTop(false);
+        } else heap.fixTop(true);
+        return this.run.events[i];
+      }
+      const src = top.source!;
+      const t = top.t;
+      if (src.kind === 'edge') runConnection(ctx, src.edge!, t);
+      else if (t < src.fault!.toNs) {
+        const pods = src.fault!.pods;
+        if (pods.length > 0 && src.fault!.spec.kind === 'dns-nxdomain')
+          lookup(ctx, t, pods[prng.int(pods.length)], src.fault!.spec.name, false);
+      }
+      const run = ctx.take();
+      top.t = nextArrival(src, t, params, faults, this.seedHash);
+      if (src.kind === 'nxdomain' && top.t >= src.fault!.toNs) heap.fixTop(true);
+      else heap.fixTop(false);
+      if (run) heap.push({ t: run.times[0], seq: this.seq++, run, i: 0 });
+    }
+    this.run = undefined;
+    return undefined;
+  }
+}
+
+/**
  * Generates the flows of `topo` in time order. Lazy: nothing is computed beyond what the
  * consumer pulls, so an infinite duration is fine.
  */
 export function* generate(topo: Topology, params: EngineParams): Generator<FlowEvent, void, undefined> {
-  const faults = new FaultIndex(resolveFaults(topo));
-  const prng = Prng.derive(params.seed, 'flows');
-  const clock = new SimClock(params.startMs);
-  const ctx = new RunContext(topo, new FlowFactory(clock, prng), prng, faults, new PolicyState(topo, faults));
-  prewarmDns(ctx, Prng.derive(params.seed, 'prewarm'));
-  const seedHash = hash32(params.seed);
-  const heap = new Heap();
-  let seq = 0;
-  const sources: Source[] = topo.edges.map((edge) => ({
-    kind: 'edge' as const,
-    edge,
-    prng: Prng.derive(params.seed, `edge/${edge.index}/${edge.spec.name}`),
-    baseRate: edge.spec.rate * params.scale,
-  }));
-  for (const f of faults.all) {
-    if (f.spec.kind === 'dns-nxdomain')
-      sources.push({
-        kind: 'nxdomain',
-        fault: f,
-        prng: Prng.derive(params.seed, `fault/${f.index}`),
-        baseRate: f.spec.rate * params.scale,
-      });
-  }
-  for (const src of sources) {
-    const from = src.fault ? src.fault.fromNs : 0;
-    heap.push({
-      t: from + Math.round(src.prng.exp(1e9 / Math.max(rateAt(src, from, params, faults, seedHash), 1e-6))),
-      seq: seq++,
-      source: src,
-      i: 0,
-    });
-  }
-  const end = params.durationNs;
-  const h = heap.items;
-  while (h.length > 0) {
-    const top = h[0];
-    if (top.t >= end) return;
-    if (top.run) {
-      yield top.run.events[top.i];
-      top.i++;
-      if (top.i < top.run.times.length) {
-        top.t = top.run.times[top.i];
-        heap.fixTop(false);
-      } else heap.fixTop(true);
-      continue;
-    }
-    const src = top.source!;
-    const t = top.t;
-    if (src.kind === 'edge') runConnection(ctx, src.edge!, t);
-    else if (t < src.fault!.toNs) {
-      const pods = src.fault!.pods;
-      if (pods.length > 0 && src.fault!.spec.kind === 'dns-nxdomain')
-        lookup(ctx, t, pods[prng.int(pods.length)], src.fault!.spec.name, false);
-    }
-    const run = ctx.take();
-    top.t = nextArrival(src, t, params, faults, seedHash);
-    if (src.kind === 'nxdomain' && top.t >= src.fault!.toNs) heap.fixTop(true);
-    else heap.fixTop(false);
-    if (run) heap.push({ t: run.times[0], seq: seq++, run, i: 0 });
-  }
+  const g = new FlowGenerator(topo, params);
+  for (let ev = g.next(); ev !== undefined; ev = g.next()) yield ev;
 }

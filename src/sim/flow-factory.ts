@@ -10,8 +10,8 @@
  */
 import type { Endpoint, FlowEvent, IP, Layer7, Service, TCPFlags, Flow } from '../flow/index.js';
 import type { SimClock } from './clock.js';
-import { uuidFrom } from './clock.js';
-import { freezeWithFragment, l4Text } from './fast-encode.js';
+import { drawUuid, uuidText } from './clock.js';
+import { ipRecordWithLines } from './fast-encode.js';
 import type { Prng } from './prng.js';
 import { WORLD_ENDPOINT, type SimNode, type SimPod } from './topology.js';
 
@@ -36,19 +36,11 @@ export interface Conn {
    * reported as `destination_names` (`source_names` on replies). Frozen.
    */
   names?: string[];
-  /** Frozen IP records of both directions. */
+  /** Frozen IP records of both directions (FlowFactory.ip). */
   fwdIP: IP;
   revIP: IP;
   /** The connection's l4 records, filled by the factory. */
   l4Cache?: Map<object, Flow['l4']>;
-}
-
-/** A frozen IPv4 record with its pre-encoded JSON (addresses are plain dotted quads). */
-export function ipRecord(source: string, destination: string): IP {
-  return freezeWithFragment(
-    { source, destination, ipVersion: 'IPv4' },
-    `,"IP":{"source":"${source}","destination":"${destination}","ipVersion":"IPv4"}`,
-  );
 }
 
 const NO_FLAGS = {};
@@ -145,10 +137,52 @@ function ethOut(snd: Side): { source: string; destination: string } {
  * hidden class and the code reading them stays monomorphic.
  */
 export class FlowFactory {
+  /** The run's IP records, by source and destination address. */
+  private readonly ips = new Map<string, Map<string, IP>>();
+
+  /**
+   * The stamp of the last flow made: the event, the run offset of its time and its UUID words.
+   * RunContext keeps them with the flows when asked (RunContext.keepStamps).
+   */
+  last: FlowEvent | undefined;
+  lastNs = 0;
+  readonly lastUuid = new Uint32Array(4);
+  /**
+   * Stamps only: flows get no time or uuid strings (nor the wrapper its time) and their stamps
+   * stand for them, written as bytes straight from the numbers (simulateChunks, StampSource).
+   */
+  stampsOnly = false;
+
   constructor(
     private readonly clock: SimClock,
     private readonly prng: Prng,
   ) {}
+
+  /**
+   * The frozen IPv4 record from `source` to `destination` (dotted quads), one per address pair
+   * for the run: every connection between two addresses shares it, and with it the line
+   * templates the JSON writer keeps on it (fast-encode.ts).
+   */
+  ip(source: string, destination: string): IP {
+    let bySource = this.ips.get(source);
+    if (bySource === undefined) this.ips.set(source, (bySource = new Map()));
+    let r = bySource.get(destination);
+    if (r === undefined) bySource.set(destination, (r = ipRecordWithLines(source, destination)));
+    return r;
+  }
+
+  /** The time of a new flow at `tNs`. */
+  private time(tNs: number): string | undefined {
+    this.lastNs = tNs;
+    return this.stampsOnly ? undefined : this.clock.format(tNs);
+  }
+
+  /** The uuid of a new flow. */
+  private uuid(): string | undefined {
+    const u = this.lastUuid;
+    drawUuid(this.prng, u);
+    return this.stampsOnly ? undefined : uuidText(u[0], u[1], u[2], u[3]);
+  }
 
   /** The endpoint record of a side as seen from `node`. */
   endpoint(side: Side, node: SimNode): Endpoint {
@@ -168,7 +202,7 @@ export class FlowFactory {
     if (conn.l4 === 'UDP') x = { UDP: Object.freeze({ source_port: sp, destination_port: dp }) };
     else if (flags) x = { TCP: Object.freeze({ source_port: sp, destination_port: dp, flags: flags.flags }) };
     else x = { TCP: Object.freeze({ source_port: sp, destination_port: dp }) };
-    freezeWithFragment(x, l4Text(x)!);
+    Object.freeze(x);
     cache.set(key, x);
     return x;
   }
@@ -184,7 +218,7 @@ export class FlowFactory {
       else f.destination_service = conn.svc;
     }
     if (reply) f.reply = true;
-    return { flow: f, node_name: node.flowName, time: f.time };
+    return (this.last = { flow: f, node_name: node.flowName, time: f.time });
   }
 
   /**
@@ -203,8 +237,8 @@ export class FlowFactory {
     const src = reply ? conn.server : conn.client;
     const dst = reply ? conn.client : conn.server;
     const f: Flow = {
-      time: this.clock.format(tNs),
-      uuid: uuidFrom(this.prng),
+      time: this.time(tNs),
+      uuid: this.uuid(),
       verdict: 'FORWARDED',
       drop_reason: undefined,
       ethernet: point === 'TO_ENDPOINT' ? ethIn(dst) : ethOut(src),
@@ -246,8 +280,8 @@ export class FlowFactory {
     let ev = evDrop.get(code);
     if (!ev) evDrop.set(code, (ev = Object.freeze({ type: 1, sub_type: code })));
     const f: Flow = {
-      time: this.clock.format(tNs),
-      uuid: uuidFrom(this.prng),
+      time: this.time(tNs),
+      uuid: this.uuid(),
       verdict: 'DROPPED',
       drop_reason: code,
       ethernet: reporterIsSender ? ethOut(src) : ethIn(dst),
@@ -285,8 +319,8 @@ export class FlowFactory {
     matchType: number,
   ): FlowEvent {
     const f: Flow = {
-      time: this.clock.format(tNs),
-      uuid: uuidFrom(this.prng),
+      time: this.time(tNs),
+      uuid: this.uuid(),
       verdict: allowed ? 'FORWARDED' : 'DROPPED',
       drop_reason: undefined,
       ethernet: direction === 'EGRESS' ? ethOut(conn.client) : ethIn(conn.server),
@@ -331,8 +365,8 @@ export class FlowFactory {
     summary: string,
   ): FlowEvent {
     const f: Flow = {
-      time: this.clock.format(tNs),
-      uuid: uuidFrom(this.prng),
+      time: this.time(tNs),
+      uuid: this.uuid(),
       verdict: 'FORWARDED',
       drop_reason: undefined,
       ethernet: undefined,

@@ -21,9 +21,31 @@ export interface DnsCacheEntry {
 export interface Run {
   times: number[];
   events: FlowEvent[];
+  /** With RunContext.keepStamps: per event, the stamp FlowFactory made it with (STAMP numbers each). */
+  stamps?: number[];
 }
 
+/** Numbers per event in Run.stamps: the run offset its time was made from and its four UUID words. */
+export const STAMP = 5;
+
 const Z99 = 2.3263478740408408;
+
+/** Moves the stamp of event `from` to `to` (< from), shifting those between up by one. */
+function moveStamp(s: number[], from: number, to: number): void {
+  const k = from * STAMP;
+  const a = s[k],
+    b = s[k + 1],
+    c = s[k + 2],
+    d = s[k + 3],
+    e = s[k + 4];
+  s.copyWithin((to + 1) * STAMP, to * STAMP, k);
+  const m = to * STAMP;
+  s[m] = a;
+  s[m + 1] = b;
+  s[m + 2] = c;
+  s[m + 3] = d;
+  s[m + 4] = e;
+}
 
 /** Mutable per-run state handed to the generators. */
 export class RunContext {
@@ -32,6 +54,8 @@ export class RunContext {
   private readonly ports: Int32Array;
   private times: number[] = [];
   private events: FlowEvent[] = [];
+  /** Collects the stamps of the flows (Run.stamps) when set. */
+  private stamps: number[] | undefined;
 
   constructor(
     readonly topo: Topology,
@@ -45,10 +69,30 @@ export class RunContext {
     topo.pods.forEach((p, i) => (this.ports[i] = 32768 + ((p.endpointId * 7919) % 28000)));
   }
 
-  /** Adds a flow at run offset `tNs` (rounded to whole nanoseconds) to the current run. */
+  /**
+   * From now on, keeps the stamps of the flows with them (Run.stamps) instead of their time and
+   * uuid strings (FlowFactory.stampsOnly).
+   */
+  keepStamps(): void {
+    this.stamps ??= [];
+    this.factory.stampsOnly = true;
+  }
+
+  /**
+   * Adds a flow at run offset `tNs` (rounded to whole nanoseconds) to the current run. With
+   * stamps, the flow must be the one the factory made last (every caller emits a flow as it
+   * makes it).
+   */
   emit(tNs: number, ev: FlowEvent): void {
     this.times.push(tNs);
     this.events.push(ev);
+    const s = this.stamps;
+    if (s !== undefined) {
+      const f = this.factory;
+      if (f.last !== ev) throw new Error('simulator: a flow was emitted after another was made');
+      const u = f.lastUuid;
+      s.push(f.lastNs, u[0], u[1], u[2], u[3]);
+    }
   }
 
   /** Takes the flows collected since the last call, sorted by time (stable). */
@@ -57,8 +101,10 @@ export class RunContext {
     if (n === 0) return undefined;
     const times = this.times;
     const events = this.events;
+    const stamps = this.stamps;
     this.times = [];
     this.events = [];
+    if (stamps !== undefined) this.stamps = [];
     // Insertion sort: runs are short and almost sorted.
     for (let i = 1; i < n; i++) {
       const t = times[i];
@@ -72,8 +118,9 @@ export class RunContext {
       }
       times[j + 1] = t;
       events[j + 1] = e;
+      if (stamps !== undefined) moveStamp(stamps, i, j + 1);
     }
-    return { times, events };
+    return { times, events, stamps };
   }
 
   /** Next ephemeral port of a pod (Linux range 32768-60999, advancing like a busy host). */

@@ -4,7 +4,12 @@ import { loadScenario, scenarioFromText } from './load.js';
 import { simulate, simulateChunks, simulateLines, simulateLive, truth } from './simulate.js';
 import { buildTopology } from './topology.js';
 import { searchCandidates } from './dns.js';
-import { SimClock, uuidFrom } from './clock.js';
+import { SimClock, TimeWriter, drawUuid, uuidFrom, uuidText, writeUuid } from './clock.js';
+import { listBuiltinScenarios } from './load.js';
+import { FlowFactory } from './flow-factory.js';
+import { RunContext } from './run-context.js';
+import { FaultIndex } from './faults.js';
+import { PolicyState } from './policy-state.js';
 import { Prng } from './prng.js';
 import { formatTime } from '../flow/index.js';
 import { parseDuration, parseRate } from './duration.js';
@@ -47,6 +52,33 @@ describe('simulate', () => {
     }
     expect(chunks.reduce((n, c) => n + c.lines, 0)).toBe(lines.length);
     expect(Buffer.concat(chunks.map((c) => c.bytes)).toString('utf8')).toBe(lines.join('\n') + '\n');
+  });
+
+  // simulateChunks writes time and uuid from the numbers they were made from, and lines from
+  // templates of earlier lines: every line must still be what encodeEvent makes of the flow.
+  for (const { name } of listBuiltinScenarios())
+    it(`writes the lines of "${name}" in chunks exactly as encodeEvent writes its flows`, () => {
+      const s = loadScenario(name);
+      for (const opts of [
+        { seed: 11, durationMs: 30_000 },
+        { seed: 12, rate: 40, durationMs: 300_000, start: '2024-12-31T23:59:30.5Z' },
+      ]) {
+        const want = [...simulate(s, opts)].map((e) => encodeEvent(e) + '\n').join('');
+        const got = Buffer.concat([...simulateChunks(s, opts, 32 * 1024)].map((c) => c.bytes));
+        expect(got.length).toBeGreaterThan(1_000_000);
+        // Compared as strings only when they differ, for a readable report.
+        if (!got.equals(Buffer.from(want))) expect(got.toString('utf8')).toBe(want);
+      }
+    });
+
+  it('shares one IP record among the connections between two addresses', () => {
+    const evs = [...simulate(loadScenario('healthy'), { seed: 2, durationMs: 20_000 })];
+    const records = new Set(evs.map((e) => e.flow!.IP!));
+    const pairs = new Set(evs.map((e) => `${e.flow!.IP!.source} ${e.flow!.IP!.destination}`));
+    const conns = new Set(evs.map((e) => e.flow!.l4));
+    expect(conns.size).toBeGreaterThan(5 * pairs.size);
+    expect(records.size).toBe(pairs.size);
+    for (const ip of records) expect(Object.isFrozen(ip)).toBe(true);
   });
 
   it('is repeatable: iterating the same Iterable twice gives the same flows', () => {
@@ -211,6 +243,83 @@ describe('helpers', () => {
       expect(c.format(ns)).toBe(formatTime({ seconds: sec + Math.floor(total / 1e9), nanos: total % 1e9 }));
       expect(ms).toBeGreaterThan(0);
     }
+  });
+
+  it('writes the timestamps it formats as bytes, from the offsets', () => {
+    const r = new Prng('times');
+    for (const startMs of [1_717_318_800_123, 1_735_689_599_000, 0, 253_402_300_799_999]) {
+      const c = new SimClock(startMs);
+      const tw = new TimeWriter(c);
+      const b = Buffer.alloc(64);
+      const offsets = [0, 1, 999, 1000, 877_000_000, 999_999_999, 1_000_000_000, 123_000_000];
+      for (let i = 0; i < 3000; i++) {
+        const scale = [1, 1000, 1_000_000, 1_000_000_000][r.int(4)];
+        offsets.push(r.int(3_600_000) * scale + (r.chance(0.5) ? r.int(1000) : 0));
+      }
+      // Out of order too: the writer keeps its own per-second prefix.
+      for (const ns of [...offsets, ...offsets.reverse()]) {
+        const end = tw.write(b, 3, ns);
+        expect(b.toString('latin1', 3, end)).toBe(c.format(ns));
+      }
+      expect(tw.write(b, 0, 1.5)).toBe(-1);
+      expect(tw.write(b, 0, -1)).toBe(-1);
+    }
+  });
+
+  it('writes UUIDs as bytes from their words, as their text', () => {
+    const r = new Prng('uuids');
+    const words = new Uint32Array(4);
+    const b = Buffer.alloc(40);
+    for (const fixed of [
+      [0, 0, 0, 0],
+      [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff],
+    ]) {
+      expect(writeUuid(b, 2, fixed[0], fixed[1], fixed[2], fixed[3])).toBe(38);
+      expect(b.toString('latin1', 2, 38)).toBe(uuidText(fixed[0], fixed[1], fixed[2], fixed[3]));
+    }
+    for (let i = 0; i < 1000; i++) {
+      drawUuid(r, words);
+      writeUuid(b, 0, words[0], words[1], words[2], words[3]);
+      expect(b.toString('latin1', 0, 36)).toBe(uuidText(words[0], words[1], words[2], words[3]));
+    }
+    // The same draws as uuidFrom.
+    drawUuid(new Prng(5), words);
+    expect(uuidText(words[0], words[1], words[2], words[3])).toBe(uuidFrom(new Prng(5)));
+  });
+
+  it('keeps flow stamps in time order with their flows, and only for the flow made last', () => {
+    const topo = buildTopology(scenarioFromText(TINY));
+    const prng = new Prng(1);
+    const factory = new FlowFactory(new SimClock(1_717_318_800_000), prng);
+    const faults = new FaultIndex([]);
+    const ctx = new RunContext(topo, factory, prng, faults, new PolicyState(topo, faults));
+    ctx.keepStamps();
+    const [a, b] = topo.pods;
+    const conn = {
+      client: { pod: a, ip: a.ip },
+      server: { pod: b, ip: b.ip },
+      cport: 40000,
+      sport: 8080,
+      l4: 'TCP' as const,
+      fwdIP: factory.ip(a.ip, b.ip),
+      revIP: factory.ip(b.ip, a.ip),
+    };
+    const times = [5000, 3000, 4000, 1000];
+    for (const t of times) ctx.emit(t, factory.trace(t, a.node, conn, false, undefined, 'TO_STACK', true));
+    const run = ctx.take()!;
+    expect(run.times).toEqual([1000, 3000, 4000, 5000]);
+    // Stamps only: the flows carry no time or uuid strings.
+    expect(run.events.map((e) => e.flow!.time ?? e.time)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(run.stamps!.filter((_, i) => i % 5 === 0)).toEqual([1000, 3000, 4000, 5000]);
+    expect(new Set(run.stamps!.filter((_, i) => i % 5 === 1)).size).toBe(4);
+    const early = factory.trace(10, a.node, conn, false, undefined, 'TO_STACK', true);
+    factory.trace(20, a.node, conn, false, undefined, 'TO_STACK', true);
+    expect(() => ctx.emit(10, early)).toThrow(/emitted after another was made/);
   });
 
   it('makes version 4 UUIDs', () => {

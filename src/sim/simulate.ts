@@ -5,10 +5,12 @@
  */
 import type { FlowEvent } from '../flow/index.js';
 import { canonicalTime, timeMillis } from '../flow/index.js';
-import { generate, type EngineParams } from './engine.js';
+import { FlowGenerator, generate, type EngineParams } from './engine.js';
 import { ScenarioError } from './errors.js';
 import { ByteWriter } from './byte-writer.js';
-import { encodeSimEvent, writeSimEvent } from './fast-encode.js';
+import { TimeWriter } from './clock.js';
+import { encodeSimEvent, writeGeneratedEvent, type StampSource } from './fast-encode.js';
+import { STAMP } from './run-context.js';
 import type { Scenario } from './schema.js';
 import { buildTopology } from './topology.js';
 import { truthOf, type TruthEntry } from './truth.js';
@@ -69,6 +71,11 @@ function calibrate(scenario: Scenario, p: EngineParams, rate: number): number {
   return natural > 0 ? rate / natural : 1;
 }
 
+/** The engine parameters of a run: `p` with the scale that gives `rate` (when set). */
+function scaled(scenario: Scenario, p: EngineParams, rate: number | undefined): EngineParams {
+  return { ...p, scale: rate !== undefined ? calibrate(scenario, p, rate) : 1 };
+}
+
 /**
  * Generates the flows of `scenario` in time order, as GetFlowsResponse-shaped events (the shape
  * `encodeEvent` writes as a `hubble observe -o json` line). Lazy and deterministic for a seed.
@@ -80,10 +87,7 @@ function calibrate(scenario: Scenario, p: EngineParams, rate: number): number {
 export function simulate(scenario: Scenario, opts: SimulateOptions = {}): Iterable<FlowEvent> {
   const p = params(scenario, opts);
   return {
-    [Symbol.iterator]: () => {
-      const scale = opts.rate !== undefined ? calibrate(scenario, p, opts.rate) : 1;
-      return generate(buildTopology(scenario), { ...p, scale });
-    },
+    [Symbol.iterator]: () => generate(buildTopology(scenario), scaled(scenario, p, opts.rate)),
   };
 }
 
@@ -104,17 +108,24 @@ export interface LineChunk {
 /**
  * Like simulateLines(), but yields the lines as bytes, newline-terminated, in chunks of about
  * `chunkBytes` (a line never spans two chunks). The fastest way to write flows out: the lines
- * are encoded straight into the chunk, never built as strings. Each chunk is the caller's to keep.
+ * are written as bytes, mostly from templates of earlier lines (fast-encode.ts), never built as
+ * strings. Each chunk is the caller's to keep.
  */
 export function* simulateChunks(
   scenario: Scenario,
   opts: SimulateOptions = {},
   chunkBytes = 1 << 20,
 ): Generator<LineChunk, void, undefined> {
+  const p = scaled(scenario, params(scenario, opts), opts.rate);
+  // The flows are the writer's alone: they come with stamps instead of time and uuid strings.
+  const g = new FlowGenerator(buildTopology(scenario), p, true);
+  const src: StampSource = { time: new TimeWriter(g.clock), stamps: undefined, at: 0 };
   const w = new ByteWriter(chunkBytes + (chunkBytes >> 2));
   let lines = 0;
-  for (const ev of simulate(scenario, opts)) {
-    writeSimEvent(ev, w);
+  for (let ev = g.next(); ev !== undefined; ev = g.next()) {
+    src.stamps = g.run!.stamps;
+    src.at = g.index * STAMP;
+    writeGeneratedEvent(ev, w, src);
     w.byte(10);
     lines++;
     if (w.pos >= chunkBytes) {
