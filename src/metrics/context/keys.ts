@@ -25,9 +25,6 @@ export const DEFAULT_KEYSPACE_MAX = 1 << 18;
 /** Pod ids below this are packed in pairs by {@link KeySpace.podPair}. */
 const POD_PACK = 1 << 15;
 
-/** Slots of the pod-name cache in front of the pod maps (a power of two). */
-const POD_CACHE = 4096;
-
 /** Interned strings, pod paths and id pairs, with a reset epoch. */
 export class KeySpace {
   /** Incremented at every reset; ids of different epochs must not be mixed. */
@@ -42,15 +39,6 @@ export class KeySpace {
   /** Namespace of each pod id (index = id). */
   private podNs: string[] = [''];
   private pods = new Map<string, Map<string, number>>();
-  /**
-   * A direct-mapped cache in front of {@link byPod}, slotted by the length and last characters
-   * of the pod name (where names of one workload differ). A hit costs a few character reads
-   * and one comparison of equal-length strings; a Map lookup hashes the whole fresh string of
-   * every flow first. Two lookups per flow made podPathId the costliest function of the
-   * default handler set.
-   */
-  private podCacheName: string[] = new Array<string>(POD_CACHE).fill('');
-  private podCacheId = new Int32Array(POD_CACHE);
   /** Pod ids have their own dense counter, so that two fit one Smi (see {@link podPair}). */
   private nextPod = 1;
   private pairs = new PairTable();
@@ -96,8 +84,6 @@ export class KeySpace {
     this.byPod = new Map();
     this.podNs = [''];
     this.pods = new Map();
-    this.podCacheName = new Array<string>(POD_CACHE).fill('');
-    this.podCacheId = new Int32Array(POD_CACHE);
     this.pairs.clear();
     this.next = 1;
     this.nextPod = 1;
@@ -224,23 +210,6 @@ export class KeySpace {
   }
 
   private podPathId(ns: string, pod: string): number {
-    const n = pod.length;
-    const slot =
-      n < 3
-        ? n
-        : (n * 961 + pod.charCodeAt(n - 1) * 31 + pod.charCodeAt(n - 2) + (pod.charCodeAt(n - 3) << 7)) &
-          (POD_CACHE - 1);
-    if (this.podCacheName[slot] === pod) {
-      const c = this.podCacheId[slot]!;
-      if (this.podNs[c] === ns) return c;
-    }
-    const id = this.podPathLookup(ns, pod);
-    this.podCacheName[slot] = pod;
-    this.podCacheId[slot] = id;
-    return id;
-  }
-
-  private podPathLookup(ns: string, pod: string): number {
     const e = this.byPod.get(pod);
     if (e !== undefined && this.podNs[e] === ns) return e;
     if (e === undefined) {
