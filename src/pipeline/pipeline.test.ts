@@ -42,6 +42,40 @@ describe('Pipeline', () => {
     expect(p.snapshot()).toMatchObject({ received: 2, processed: 2, dropped: 0, batches: 1 });
   });
 
+  it('hands a large batch to the stages slice by slice, every stage before the next slice', async () => {
+    const calls: string[] = [];
+    const c = collector();
+    const record =
+      (name: string): PipelineStage['process'] =>
+      (b) =>
+        void calls.push(`${name}:${b[0]!.flow!.uuid}+${b.length}`);
+    const p = new Pipeline(
+      [{ name: 'ring', process: record('ring') }, c, { name: 'metrics', process: record('metrics') }],
+      {
+        nodeName: 'local',
+      },
+    );
+    p.start();
+    const batch = Array.from({ length: 600 }, (_, i) => ev(String(i)));
+    await p.emit(batch);
+    await p.emit([ev('small')]);
+    await p.stop();
+    expect(calls).toEqual([
+      'ring:0+256',
+      'metrics:0+256',
+      'ring:256+256',
+      'metrics:256+256',
+      'ring:512+88',
+      'metrics:512+88',
+      'ring:small+1',
+      'metrics:small+1',
+    ]);
+    // Nothing lost or repeated, in order, every flow stamped, one batch counted per emit.
+    expect(c.seen.map((e) => e.flow!.uuid)).toEqual([...batch.map((e) => e.flow!.uuid), 'small']);
+    expect(c.seen.every((e) => e.node_name === 'local' && e.flow?.node_name === 'local')).toBe(true);
+    expect(p.snapshot()).toMatchObject({ received: 601, processed: 601, batches: 2 });
+  });
+
   it('does not mutate frozen (shared) flow objects when stamping', async () => {
     const c = collector();
     const p = new Pipeline([c], { nodeName: 'local' });
