@@ -236,6 +236,13 @@ function list(w: ByteWriter, sep: number, name: string, v: string[]): number {
   return 44;
 }
 
+/** Ends a record opened by the field writers above (`{}` when no field was written) and the l7 object. */
+function close(w: ByteWriter, sep: number): true {
+  if (sep === 123) w.byte(123);
+  w.ascii('}}');
+  return true;
+}
+
 const L7_TYPES = new Set(['REQUEST', 'RESPONSE', 'SAMPLE']);
 
 /** Writes `,"l7":{…}`; false (with partial output) for records it does not know. */
@@ -261,9 +268,7 @@ function writeL7(w: ByteWriter, x: Layer7): boolean {
     if (d.rcode) sep = num(w, sep, '"rcode":', d.rcode);
     if (d.qtypes?.length) sep = list(w, sep, '"qtypes":', d.qtypes);
     if (d.rrtypes?.length) sep = list(w, sep, '"rrtypes":', d.rrtypes);
-    if (sep === 123) w.byte(123);
-    w.ascii('}}');
-    return true;
+    return close(w, sep);
   }
   if (x.http) {
     const h = x.http;
@@ -278,9 +283,8 @@ function writeL7(w: ByteWriter, x: Layer7): boolean {
       w.ascii('"headers":[');
       for (let i = 0; i < h.headers.length; i++) {
         const { key, value } = h.headers[i];
-        let hs = i ? 44 : 0; // the comma between headers, then the object's own separators
-        if (hs) w.byte(hs);
-        hs = 123;
+        if (i) w.byte(44);
+        let hs = 123;
         if (key) hs = str(w, hs, '"key":', key);
         if (value) hs = str(w, hs, '"value":', value);
         if (hs === 123) w.byte(123);
@@ -289,9 +293,7 @@ function writeL7(w: ByteWriter, x: Layer7): boolean {
       w.byte(93);
       sep = 44;
     }
-    if (sep === 123) w.byte(123);
-    w.ascii('}}');
-    return true;
+    return close(w, sep);
   }
   if (x.kafka) {
     const k = x.kafka;
@@ -302,9 +304,7 @@ function writeL7(w: ByteWriter, x: Layer7): boolean {
     if (k.api_key) sep = str(w, sep, '"api_key":', k.api_key);
     if (k.correlation_id) sep = num(w, sep, '"correlation_id":', k.correlation_id);
     if (k.topic) sep = str(w, sep, '"topic":', k.topic);
-    if (sep === 123) w.byte(123);
-    w.ascii('}}');
-    return true;
+    return close(w, sep);
   }
   return false;
 }
