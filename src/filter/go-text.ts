@@ -45,8 +45,16 @@ function* codePoints(s: string): Generator<number> {
   }
 }
 
-/** Go's `strconv.Quote` / `fmt` `%q` of a string. */
+/** A character that strconv.Quote does not copy as it is. */
+const NEEDS_ESCAPE = /[^\x20-\x7e]|["\\]/;
+
+/**
+ * Go's `strconv.Quote` / `fmt` `%q` of a string: `\"`, `\\`, `\a\b\f\n\r\t\v`, `\xHH` for
+ * other ASCII controls, `\uHHHH` / `\UHHHHHHHH` for other non-printable code points, printable
+ * Unicode as it is. Also terminal-safe: no control character survives.
+ */
 export function goQuote(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   for (const cp of codePoints(s)) out += escapeRune(cp, 0x22);
   return out + '"';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowEvent, NodeStatusEvent } from '../../flow/index.js';
 import { createPrinter, defaultPrinterOptions, type OutputFormat, type PrinterOptions } from './index.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../../filter/go-text.js';
 import { joinNodeNames } from './node-status.js';
 
 function status(s: NodeStatusEvent, opts: Partial<PrinterOptions> = {}): string {
@@ -104,6 +104,8 @@ describe('node status', () => {
     { input: 'a"b\\c', want: '"a\\"b\\\\c"' },
     { input: '\u0007\b\f\n\r\t\v\u0000\u007f', want: '"\\a\\b\\f\\n\\r\\t\\v\\x00\\x7f"' },
     { input: 'é😀\u0085\u00a0\u{e0001}', want: '"é😀\\u0085\\u00a0\\U000e0001"' },
+    // Go strings hold UTF-8: a lone surrogate (possible in JSON text) decodes to U+FFFD there.
+    { input: 'a\ud800b', want: '"a\ufffdb"' },
   ];
   for (const q of quotes) {
     it(`go-quotes ${JSON.stringify(q.input)}`, () => {

@@ -5,7 +5,7 @@
  */
 import type { FlowEvent, NodeStatusEvent } from '../../flow/index.js';
 import { enumText } from './event-type.js';
-import { goQuote } from './go-quote.js';
+import { goQuote } from '../../filter/go-text.js';
 import { sanitize, sanitizeOpt } from './sanitize.js';
 import type { TimestampFormatter } from './time-format.js';
 
