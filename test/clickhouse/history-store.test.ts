@@ -4,13 +4,14 @@
  * Each test uses its own database.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAgeRetention } from '../../src/store/history-conformance.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { decodeEvent, type FlowEvent } from '../../src/flow/index.js';
 import { FlowStore } from '../../src/store/flow-store.js';
 import { ClickHouseHistoryStore, type ClickHouseHistoryOptions } from '../../src/store/clickhouse/client.js';
-import { collect, expectAgeRetention, flowAt, goldenEvents, tempDir } from '../../src/store/testing.js';
+import { collect, flowAt, goldenEvents, tempDir } from '../../src/store/testing.js';
 import { syntheticFlows } from '../../src/store/synthetic.js';
 import { foldGraph } from '../../src/store/graph.js';
 import type { AggregateRow, AggregateSpec, GraphRow, GraphSpec } from '../../src/store/history-store.js';

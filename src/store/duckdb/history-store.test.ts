@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectAgeRetention } from '../history-conformance.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlowStore, type FlowStoreOptions } from '../flow-store.js';
-import { collect, expectAgeRetention, flowAt, tempDir } from '../testing.js';
+import { collect, flowAt, tempDir } from '../testing.js';
 import { syntheticFlows } from '../synthetic.js';
 import { goldenEvents } from '../testing.js';
 import { DuckDBHistoryStore } from './client.js';
