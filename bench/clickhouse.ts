@@ -13,12 +13,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { decodeEvent, type FlowEvent } from '../src/flow/index.js';
+import { decodeEvent } from '../src/flow/index.js';
 import { FlowStore, syntheticFlows, type FlowBatch } from '../src/store/index.js';
 import { timeQueries } from './store-queries.js';
-import type { FlowHistoryStore } from '../src/store/history-store.js';
 import { ClickHouseHistoryStore } from '../src/store/clickhouse/client.js';
 import { BatchEncoder } from '../src/store/clickhouse/writer.js';
+import { captureBatches } from '../src/store/testing.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const url = process.env.FLOWLENS_TEST_CLICKHOUSE_URL?.replace(/\/[^/]*$/, '/flowlens_bench');
@@ -36,26 +36,8 @@ const templates = readFileSync(new URL('../test/golden-hubble/input.jsonl', impo
 
 /** Phase 1: the FlowBatches `serve` would send for N flows. */
 async function buildBatches(): Promise<FlowBatch[]> {
-  const out: FlowBatch[] = [];
-  const capture = {
-    recovery: { unclean: false, nextSeq: 0, lostAtLeast: 0, lossBound: 0 },
-    options: { batchSize: 8192, flushIntervalMs: 1000 },
-    append: (b: FlowBatch) => (out.push(b), true),
-    markAccepted: () => undefined,
-    flush: async () => undefined,
-    close: async () => undefined,
-  } as unknown as FlowHistoryStore;
-  const store = await FlowStore.open({ ring: { capacity: 100_000 }, historyStore: capture });
-  const gen = syntheticFlows(templates, N, { seed: 11 });
   const t0 = performance.now();
-  for (;;) {
-    const chunk: FlowEvent[] = [];
-    for (let r = gen.next(); !r.done; r = gen.next()) if (chunk.push(r.value) === 4096) break;
-    if (chunk.length === 0) break;
-    store.append(chunk);
-  }
-  await store.flush();
-  await store.close();
+  const out = await captureBatches(syntheticFlows(templates, N, { seed: 11 }));
   console.log(
     `phase 1: ${fmt(N)} flows generated, split and batched in ${((performance.now() - t0) / 1000).toFixed(1)} s (${out.length} batches)`,
   );

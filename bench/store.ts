@@ -17,15 +17,9 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { decodeEvent, type FlowEvent } from '../src/flow/index.js';
-import {
-  DuckDBHistoryStore,
-  FlowStore,
-  syntheticFlows,
-  type FlowBatch,
-  type FlowHistoryStore,
-} from '../src/store/index.js';
+import { DuckDBHistoryStore, FlowStore, syntheticFlows } from '../src/store/index.js';
 import { timeQueries } from './store-queries.js';
-import { tempDir } from '../src/store/testing.js';
+import { captureBatches, tempDir } from '../src/store/testing.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const INGEST = Number(process.argv[3] ?? Math.min(N, 1_000_000));
@@ -43,24 +37,7 @@ const dbFile = join(tmp.dir, 'flows.duckdb');
  * until flushed. Process CPU includes the worker thread (DuckDB's appends, commits, the rollup).
  */
 async function writer(): Promise<void> {
-  const batches: FlowBatch[] = [];
-  const capture = {
-    recovery: { unclean: false, nextSeq: 0, lostAtLeast: 0, lossBound: 0 },
-    options: { batchSize: 8192, flushIntervalMs: 1000 },
-    append: (b: FlowBatch) => (batches.push(b), true),
-    markAccepted: () => undefined,
-    flush: async () => undefined,
-    close: async () => undefined,
-  } as unknown as FlowHistoryStore;
-  const store = await FlowStore.open({ ring: { capacity: 100_000 }, historyStore: capture });
-  const gen = syntheticFlows(templates, INGEST, { seed: 11 });
-  for (;;) {
-    const chunk: FlowEvent[] = [];
-    for (let r = gen.next(); !r.done; r = gen.next()) if (chunk.push(r.value) === 4096) break;
-    if (chunk.length === 0) break;
-    store.append(chunk);
-  }
-  await store.close();
+  const batches = await captureBatches(syntheticFlows(templates, INGEST, { seed: 11 }));
   const w = tempDir('flowlens-bench-writer-');
   try {
     const h = await DuckDBHistoryStore.open({ dir: w.dir, maxAgeMs: 0, maxBytes: 0 });

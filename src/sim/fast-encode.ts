@@ -608,15 +608,10 @@ function makeLine(
   )
     return undefined;
   const s = new ByteWriter(1024);
-  const take = (): Buffer => {
-    const b = Buffer.from(s.buf.subarray(0, s.pos));
-    s.pos = 0;
-    return b;
-  };
   s.byte(34); // closes the uuid
   if (!writeHead(f, s)) return undefined;
   s.ascii(tcp ? TCP_OPEN : UDP_OPEN);
-  const head = take();
+  const head = s.take();
   if (fl) s.ascii(',"flags":' + flags(fl));
   s.ascii('}}');
   if (!writeEndpoints(f, s)) return undefined;
@@ -625,17 +620,17 @@ function makeLine(
   let post: Buffer = EMPTY;
   let end: Buffer = EMPTY;
   if (l7) {
-    body = take();
+    body = s.take();
     if (!writeRest(f, s)) return undefined;
     if (f.Summary) s.ascii(',"Summary":');
-    post = take();
+    post = s.take();
     writeWrapper(ev, s, evTime);
-    end = take();
+    end = s.take();
   } else {
     if (!writeRest(f, s)) return undefined;
     if (f.Summary) SUMMARY.write(s, f.Summary);
     writeWrapper(ev, s, evTime);
-    body = take();
+    body = s.take();
   }
   return new Line(
     f.event_type,

@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEvent, type FlowEvent, type VerdictName } from '../flow/index.js';
+import type { FlowBatch } from './batch.js';
+import { FlowStore } from './flow-store.js';
+import type { FlowHistoryStore } from './history-store.js';
 
 /** The 300 events of test/golden-hubble/input.jsonl, decoded. */
 export function goldenEvents(): FlowEvent[] {
@@ -53,5 +56,39 @@ export function flowAt(
 export async function collect<T>(gen: AsyncIterable<T[]>): Promise<T[]> {
   const out: T[] = [];
   for await (const b of gen) out.push(...b);
+  return out;
+}
+
+/**
+ * The FlowBatches a FlowStore sends its history store for `events` (appended 4096 at a time),
+ * captured by a fake history store: what the persistent backends receive, without one.
+ */
+export async function captureBatches(
+  events: Iterable<FlowEvent>,
+  opts: { batchSize?: number; ringCapacity?: number } = {},
+): Promise<FlowBatch[]> {
+  const out: FlowBatch[] = [];
+  const fake = {
+    recovery: { unclean: false, nextSeq: 0, lostAtLeast: 0, lossBound: 0 },
+    options: { batchSize: opts.batchSize ?? 8192, flushIntervalMs: 1000 },
+    append: (b: FlowBatch) => (out.push(b), true),
+    markAccepted: () => undefined,
+    flush: async () => undefined,
+    close: async () => undefined,
+  } as unknown as FlowHistoryStore;
+  const store = await FlowStore.open({
+    ring: { capacity: opts.ringCapacity ?? 100_000 },
+    historyStore: fake,
+  });
+  let chunk: FlowEvent[] = [];
+  for (const ev of events) {
+    if (chunk.push(ev) === 4096) {
+      store.append(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) store.append(chunk);
+  await store.flush();
+  await store.close();
   return out;
 }

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FlowStore } from '../flow-store.js';
 import { FlowBatchBuilder, type FlowBatch } from '../batch.js';
-import type { FlowHistoryStore } from '../history-store.js';
-import { flowAt, goldenEvents } from '../testing.js';
+import { captureBatches, flowAt, goldenEvents } from '../testing.js';
 import { FLOW_COLUMNS } from './sql.js';
 import { BatchEncoder, dayText, fragmentId } from './writer.js';
 import { InProcessEncoder, WorkerEncoder } from './encoder.js';
 
-/** Batches a FlowStore would send, captured by a fake history store. */
-async function batchesOf(events: ReturnType<typeof goldenEvents>, batchSize = 1000): Promise<FlowBatch[]> {
-  const out: FlowBatch[] = [];
-  const fake = {
-    recovery: { unclean: false, nextSeq: 0, lostAtLeast: 0, lossBound: 0 },
-    options: { batchSize, flushIntervalMs: 1000 },
-    append: (b: FlowBatch) => (out.push(b), true),
-    markAccepted: () => undefined,
-    flush: async () => undefined,
-    close: async () => undefined,
-  } as unknown as FlowHistoryStore;
-  const store = await FlowStore.open({ ring: { capacity: 100 }, historyStore: fake });
-  store.append(events);
-  await store.flush();
-  await store.close();
-  return out;
+/** Batches a FlowStore would send. */
+function batchesOf(events: ReturnType<typeof goldenEvents>, batchSize = 1000): Promise<FlowBatch[]> {
+  return captureBatches(events, { batchSize, ringCapacity: 100 });
 }
 
 describe('BatchEncoder', () => {
