@@ -7,6 +7,7 @@ export {
   decodeFlow,
   decodeFilter,
   isCanonicalEvent,
+  isSharedEndpoint,
   encodeEvent,
   encodeFlow,
   encodeFilter,
@@ -28,3 +29,4 @@ export {
   canonicalEscapeLength,
   GO_ESCAPED_CHARS,
 } from './raw-json.js';
+export { FlowLineParser, type LineParserOptions, type LineParserStats } from './line-parser.js';

@@ -503,6 +503,10 @@ export function decodeFilter(value: unknown): import('../filter/types.js').FlowF
 // Canonical check
 
 type Checker = (value: unknown) => boolean;
+
+const ENDPOINT_TYPE = 'flow.Endpoint';
+/** Frozen endpoints known to be canonical (see trustCanonicalEndpoint). */
+const trustedEndpoints = new WeakSet<object>();
 const checkers = new Map<MessageCodec, Checker>();
 
 function checkerOf(codec: MessageCodec): Checker {
@@ -532,6 +536,8 @@ function compileChecker(codec: MessageCodec): Checker {
     return `D[${deps.length - 1}]`;
   };
   let body = `if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;\n`;
+  // Endpoints shared by FlowLineParser were checked once when they were admitted (and frozen).
+  if (codec.typeName === ENDPOINT_TYPE) body += `if (${dep(trustedEndpoints)}.has(value)) return true;\n`;
   const oneofs = [...new Set(codec.fields.filter((f) => f.oneof).map((f) => f.oneof!))];
   for (const o of oneofs) body += `let oneof_${o} = false;\n`;
   body += 'let last = -1;\nfor (const k in value) {\nconst v = value[k];\nswitch (k) {\n';
@@ -594,6 +600,35 @@ function checkExpr(f: FieldCodec, v: string, dep: (x: unknown) => string): strin
 }
 
 const checkCanonicalEvent = checkerOf(eventCodec);
+
+
+/**
+ * Checks a parsed Endpoint object like isCanonicalEvent checks a whole event and, when it is
+ * canonical, deep-freezes it and remembers it, so that the check of any event holding this very
+ * object skips it. For FlowLineParser, which shares one endpoint object among the events of
+ * many lines; frozen, so that no consumer can change it under the others.
+ */
+export function trustCanonicalEndpoint(ep: unknown): boolean {
+  if (typeof ep !== 'object' || ep === null) return false;
+  if (trustedEndpoints.has(ep)) return true;
+  if (!checkerOf(messageCache.get(ENDPOINT_TYPE)!)(ep)) return false;
+  deepFreeze(ep);
+  trustedEndpoints.add(ep);
+  return true;
+}
+
+/** True for an endpoint object trustCanonicalEndpoint accepted (deep-frozen, canonical). */
+export function isSharedEndpoint(ep: unknown): boolean {
+  return typeof ep === 'object' && ep !== null && trustedEndpoints.has(ep);
+}
+
+function deepFreeze(v: object): void {
+  Object.freeze(v);
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
+  }
+}
 
 /**
  * True when `value` (a parsed JSON line) is already a FlowEvent in canonical form:

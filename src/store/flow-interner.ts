@@ -4,6 +4,7 @@
  * FragmentLookup of the ring's rows.
  */
 import type { Endpoint, FlowEvent, Layer7 } from '../flow/types.js';
+import { isSharedEndpoint } from '../flow/json-codec.js';
 import { F_FLOW, l7Json, newSplitParts, restJson, splitScalars, type SplitParts } from './flow-split.js';
 import { endpointEq, l7Eq, restEq } from './fragment-equality.js';
 import { FRAGMENT_KINDS, FragmentTable } from './fragment-table.js';
@@ -54,7 +55,8 @@ export class FlowInterner {
   private endpoint(ep: Endpoint | undefined): number {
     if (!ep) return 0;
     this.ep = ep;
-    return this.endpoints.intern(ep.identity, ep.ID, ep.pod_name, this.eqEp, this.jsonEp);
+    const live = isSharedEndpoint(ep) ? ep : undefined;
+    return this.endpoints.intern(ep.identity, ep.ID, ep.pod_name, this.eqEp, this.jsonEp, live);
   }
 
   /** Splits `ev` into `parts` and interns its fragments into `ids` (each gains a reference). */

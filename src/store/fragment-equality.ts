@@ -44,6 +44,7 @@ function workloadsEq(a: readonly Workload[] | undefined, b: readonly Workload[] 
 
 /** Endpoint equality. */
 export function endpointEq(a: Endpoint, b: Endpoint): boolean {
+  if (a === b) return true;
   return (
     a.ID === b.ID &&
     a.identity === b.identity &&

@@ -74,7 +74,10 @@ class Interned<O, A> implements Fragment<O, A> {
     readonly json: string,
     readonly key: Key | undefined,
     private readonly kind: FragmentKind<O, A>,
-  ) {}
+    live: O | undefined,
+  ) {
+    this.o = live;
+  }
 
   /** The parsed object; cached once the fragment is shared, parsed per call while it is not. */
   get obj(): O {
@@ -106,9 +109,19 @@ export class FragmentTable<O, A> {
 
   /**
    * Finds the fragment under key (k1, k2, k3) for which `eq(obj)` holds, or by its JSON, or
-   * creates it from `json()`; adds one reference and returns its id (never 0).
+   * creates it from `json()`; adds one reference and returns its id (never 0). `live`, when
+   * given, is a deep-frozen object equal to the fragment (an endpoint shared by the flow-line
+   * parser): a new fragment uses it as its parsed object, so later flows holding the same
+   * object compare by identity.
    */
-  intern(k1: KeyPart, k2: KeyPart, k3: KeyPart, eq: (obj: O) => boolean, json: () => string): number {
+  intern(
+    k1: KeyPart,
+    k2: KeyPart,
+    k3: KeyPart,
+    eq: (obj: O) => boolean,
+    json: () => string,
+    live?: O,
+  ): number {
     const bucket = this.buckets.get(k1)?.get(k2)?.get(k3);
     const full = bucket !== undefined && bucket.length >= MAX_BUCKET;
     if (bucket && !full) {
@@ -126,12 +139,15 @@ export class FragmentTable<O, A> {
       this.entries[found]!.refs++;
       return found;
     }
-    return this.create(text, full ? undefined : [k1, k2, k3]);
+    return this.create(text, full ? undefined : [k1, k2, k3], live);
   }
 
-  private create(json: string, key: Key | undefined): number {
+  private create(json: string, key: Key | undefined, live: O | undefined): number {
+    // JSON.stringify returns a long text as a tree of parts (about 150 B more per fragment);
+    // reading a character flattens it, and the garbage collector then drops the tree.
+    json.charCodeAt(0);
     const id = this.free.pop() ?? this.entries.length;
-    const e = new Interned(json, key, this.kind);
+    const e = new Interned(json, key, this.kind, live);
     if (id === this.entries.length) this.entries.push(e);
     else this.entries[id] = e;
     this.byJson.set(json, id);

@@ -89,3 +89,29 @@ describe('RingStore lost-event accounting', () => {
     expect([...it]).toEqual([]);
   });
 });
+
+describe('RingStore with endpoints shared by the flow-line parser', () => {
+  it('keeps the shared object as the fragment and reads back equal events', async () => {
+    const { FlowLineParser, encodeEvent, isSharedEndpoint } = await import('../flow/index.js');
+    const parser = new FlowLineParser();
+    const lines = goldenEvents()
+      .filter((e) => e.flow?.source)
+      .slice(0, 50)
+      .map((e) => encodeEvent(e));
+    const ring = new RingStore({ capacity: 1000 });
+    const events = [...lines, ...lines].map((l) => parser.parse(l) as import('../flow/types.js').FlowEvent);
+    const shared = events.filter((e) => isSharedEndpoint(e.flow!.source));
+    expect(shared.length).toBeGreaterThan(40);
+    ring.appendBatch(events);
+    const ids = new Set<number>();
+    for (const e of shared) {
+      const before = ring.stats().fragments;
+      ring.append(e);
+      ids.add(ring.interner.ids.src);
+      expect(ring.stats().fragments).toBe(before); // found, not added
+      expect(ring.interner.endpoints.get(ring.interner.ids.src)!.obj).toBe(e.flow!.source);
+    }
+    const back = [...readRing(ring, { first: true, number: events.length })].map((r: ReadItem) => r.event);
+    expect(back).toEqual(events.map((e) => JSON.parse(encodeEvent(e))));
+  });
+});

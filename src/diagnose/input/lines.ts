@@ -5,7 +5,7 @@
  * from the same descriptors as the decoder: `isCanonicalEvent`) are used as JSON.parse returns
  * them; everything else goes through decodeEvent like the flow-log reader does.
  */
-import { decodeEvent, isCanonicalEvent, type FlowEvent } from '../../flow/index.js';
+import { decodeEvent, FlowLineParser, isCanonicalEvent, type FlowEvent } from '../../flow/index.js';
 import { LineSplitter, type LineSink } from '../../sources/jsonl/line-splitter.js';
 import type { DiagnosisAccumulator } from '../accumulator.js';
 
@@ -44,6 +44,8 @@ const PIECE = 128 * 1024;
 export class LineFeeder implements LineSink {
   readonly stats = newLineStats();
   readonly #splitter: LineSplitter;
+  /** Parses each pod's endpoint text once (src/flow/line-parser.ts). */
+  readonly #parser = new FlowLineParser();
 
   constructor(
     private readonly acc: DiagnosisAccumulator,
@@ -91,7 +93,7 @@ export class LineFeeder implements LineSink {
     if (line.charCodeAt(0) !== 123 /* { */ && line.trim() === '') return;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = this.#parser.parse(line);
     } catch (err) {
       st.invalid++;
       this.warn(`invalid JSON: ${(err as Error).message}`, lineNo);

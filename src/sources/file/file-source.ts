@@ -2,7 +2,7 @@
  * `--source file:PATH`: a Hubble flow log (exporter output, ACNS flow logs, `hubble observe -o
  * json`) followed like `tail -F`. Bad lines are counted as lost and reported once per kind.
  */
-import { decodeEvent, isCanonicalEvent, type FlowEvent } from '../../flow/index.js';
+import { decodeEvent, FlowLineParser, isCanonicalEvent, type FlowEvent } from '../../flow/index.js';
 import { StatusTracker, type EmitFn, type FlowSource, type SourceStatus } from '../source.js';
 import { followFile, type FollowNotice } from './tail-follower.js';
 
@@ -71,6 +71,8 @@ export class FileSource implements FlowSource {
       maxLineBytes: this.opts.maxLineBytes,
       onNotice: (n) => this.notice(n),
     });
+    // Parses each pod's endpoint text once (events then share frozen endpoint objects).
+    const parser = new FlowLineParser();
     try {
       for await (const batch of lines) {
         const events: FlowEvent[] = [];
@@ -79,7 +81,7 @@ export class FileSource implements FlowSource {
           try {
             // A line already in Hubble's canonical form is used as parsed (an exact check,
             // about a third of decodeEvent's cost); anything else is decoded and normalised.
-            const value: unknown = JSON.parse(line);
+            const value = parser.parse(line);
             events.push(isCanonicalEvent(value) ? value : decodeEvent(value));
           } catch (err) {
             this.st.lost(1);

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import {
   decodeEvent,
+  FlowLineParser,
   hasCanonicalSpacing,
   isCanonicalEvent,
   setRawJson,
@@ -234,6 +235,7 @@ async function* readOne(
   const progress = opts.progress && process.stderr.isTTY ? new Progress(inp) : undefined;
   const ctx: DecodeContext = { unknownFields: [] };
   const prefilter = opts.prefilter;
+  const parser = new FlowLineParser();
   let bytesSeen = 0;
   const counted = countBytes(stream, (n) => (bytesSeen += n));
   try {
@@ -241,7 +243,7 @@ async function* readOne(
       if (opts.signal?.aborted) return;
       const batch: FlowEvent[] = [];
       for (const item of items) {
-        const ev = handleLine(item, prefilter, ctx, stats, warn, where, opts.keepRaw === true);
+        const ev = handleLine(item, parser, prefilter, ctx, stats, warn, where, opts.keepRaw === true);
         if (ev) batch.push(ev);
         if (ctx.unknownFields!.length > 0) {
           if (!shared.warnedUnknown) {
@@ -267,6 +269,7 @@ async function* readOne(
 
 function handleLine(
   item: LineItem,
+  parser: FlowLineParser,
   prefilter: ((line: string, plain: boolean) => boolean) | undefined,
   ctx: DecodeContext,
   stats: ReadStats,
@@ -299,7 +302,7 @@ function handleLine(
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parser.parse(text);
   } catch (err) {
     stats.invalid++;
     warn(`${where(item.lineNo)}: invalid JSON: ${(err as Error).message}`);
