@@ -56,8 +56,12 @@ for (let r = 0; r < rounds; r++) {
 }
 const min = (a: number[]): string => Math.min(...a).toFixed(2);
 const med = (a: number[]): string => [...a].sort((x, y) => x - y)[a.length >> 1]!.toFixed(2);
-console.log(`JSON.parse + isCanonicalEvent       min ${min(plain)} µs, median ${med(plain)} µs per line (CPU)`);
-console.log(`FlowLineParser + isCanonicalEvent   min ${min(cached)} µs, median ${med(cached)} µs per line (CPU)`);
+console.log(
+  `JSON.parse + isCanonicalEvent       min ${min(plain)} µs, median ${med(plain)} µs per line (CPU)`,
+);
+console.log(
+  `FlowLineParser + isCanonicalEvent   min ${min(cached)} µs, median ${med(cached)} µs per line (CPU)`,
+);
 console.log(
   `endpoints kept ${parser.size}, hits ${parser.stats.hits}, admitted ${parser.stats.admitted}, fallbacks ${parser.stats.fallbacks} (last round); canonical ${sink}`,
 );

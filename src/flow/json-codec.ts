@@ -601,7 +601,6 @@ function checkExpr(f: FieldCodec, v: string, dep: (x: unknown) => string): strin
 
 const checkCanonicalEvent = checkerOf(eventCodec);
 
-
 /**
  * Checks a parsed Endpoint object like isCanonicalEvent checks a whole event and, when it is
  * canonical, deep-freezes it and remembers it, so that the check of any event holding this very
