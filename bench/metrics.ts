@@ -4,10 +4,11 @@
  *
  *   npx tsx bench/metrics.ts [file=bench/out/flows-1m.jsonl] [flows=1000000]
  *
- * 1. Throughput: flows are read and decoded in batches of 256 (not timed; every flow has
- *    freshly decoded strings, as in production), and `pipeline.observe(batch)` is timed right
- *    after, in wall and CPU time (CPU time is the per-core figure on a shared machine). Runs
- *    the default handler set, then every handler together. 256 is the slice the ingest
+ * 1. Throughput: flows are read in batches of 256 by each reader (untimed; see READERS below:
+ *    as a flow log is read, as a gRPC peer's flows are decoded, and decoded afresh), and
+ *    `pipeline.observe(batch)` is timed right after, in wall and CPU time (CPU time is the
+ *    per-core figure on a shared machine). Runs the default handler set, the ACNS set, then
+ *    every handler together. 256 is the slice the ingest
  *    pipeline hands to each of its stages in turn (src/pipeline/pipeline.ts), so the metrics
  *    read flows that the ring has just read; `BATCH=4096` shows the cost of cold flows (whole
  *    batches of a few megabytes of objects, about a third slower).
@@ -15,7 +16,7 @@
  *    OpenMetrics, first render (includes sorting) and steady-state renders.
  * 3. Reference: raw keyed-Map increments with a 7-label key, the "plain keyed map" figure of
  *    the issue, measured here for comparison.
- * 4. Reference: the memory floor of the default set, timed like 1. on the same fresh batches:
+ * 4. Reference: the memory floor of the default set, timed like 1. on the same batches:
  *    only reading the flow fields its handlers label with and interning the label strings
  *    (one Map lookup per string), without any metric. No handler set can go below it.
  *
@@ -24,21 +25,55 @@
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { decodeEvent, type Flow, type FlowEvent } from '../src/flow/index.js';
+import {
+  decodeEvent,
+  FlowLineParser,
+  isCanonicalEvent,
+  type Flow,
+  type FlowEvent,
+} from '../src/flow/index.js';
 import { createMetricsPipeline, DEFAULT_METRICS } from '../src/metrics/index.js';
+import { decodeEventBytes, ProtoWriter, writeEvent } from '../src/server/grpc/wire/index.js';
 
 const file = process.argv[2] ?? 'bench/out/flows-1m.jsonl';
 const total = Number(process.argv[3] ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 256);
+/**
+ * How the flows are read (untimed), which decides which objects they share. Each reader in
+ * READERS (default all three) has its own pipeline; they take turns of 64K flows over the same
+ * lines, so that all see the machine in the same state (interleaved A/B):
+ * - file: as the file source and the flow-log readers read them (FlowLineParser: the flows of
+ *   one pod share one frozen endpoint object);
+ * - grpc: as a `hubble:` source receives them, encoded to protobuf and decoded by the gRPC
+ *   client's decoder (which shares endpoints by their bytes);
+ * - fresh: every line decoded afresh, nothing shared (what was measured before the sharing).
+ */
+const READERS = (process.env.READERS ?? 'file,grpc,fresh').split(',') as Reader[];
+type Reader = 'file' | 'grpc' | 'fresh';
+const canonical = (v: unknown): FlowEvent => (isCanonicalEvent(v) ? v : decodeEvent(v));
+const wire = new ProtoWriter(1 << 16);
+const parsers = new Map<Reader, FlowLineParser>();
+function readLine(reader: Reader, line: string): FlowEvent {
+  if (reader === 'file') {
+    let p = parsers.get(reader);
+    if (!p) parsers.set(reader, (p = new FlowLineParser()));
+    return canonical(p.parse(line));
+  }
+  const ev = decodeEvent(JSON.parse(line));
+  if (reader === 'fresh') return ev;
+  wire.reset();
+  writeEvent(wire, ev);
+  return decodeEventBytes(wire.finish());
+}
 
-async function* batches(): AsyncGenerator<FlowEvent[]> {
+async function* batches(): AsyncGenerator<string[]> {
   if (existsSync(file)) {
     const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-    let batch: FlowEvent[] = [];
+    let batch: string[] = [];
     let n = 0;
     for await (const line of rl) {
       if (!line) continue;
-      batch.push(decodeEvent(JSON.parse(line)));
+      batch.push(line);
       if (++n >= total) break;
       if (batch.length === BATCH) {
         yield batch;
@@ -53,42 +88,61 @@ async function* batches(): AsyncGenerator<FlowEvent[]> {
     .split('\n')
     .filter(Boolean);
   for (let n = 0; n < total; n += BATCH) {
-    const batch: FlowEvent[] = [];
-    for (let i = n; i < Math.min(total, n + BATCH); i++)
-      batch.push(decodeEvent(JSON.parse(lines[i % lines.length]!)));
+    const batch: string[] = [];
+    for (let i = n; i < Math.min(total, n + BATCH); i++) batch.push(lines[i % lines.length]!);
     yield batch;
   }
 }
 
 async function throughput(name: string, metrics: readonly string[]): Promise<void> {
-  const p = createMetricsPipeline({ metrics });
+  const ps = new Map(READERS.map((r) => [r, createMetricsPipeline({ metrics })]));
   await timed(
     name,
-    (b) => p.observe(b, 'bench'),
-    () => `${p.seriesCount()} series`,
+    (r) => (b) => ps.get(r)!.observe(b, 'bench'),
+    (r) => `${ps.get(r)!.seriesCount()} series`,
   );
 }
 
-/** Times `observe` over fresh batches, in wall and CPU time. */
-async function timed(name: string, observe: (b: FlowEvent[]) => unknown, note: () => string): Promise<void> {
-  let ns = 0n;
-  let cpuUs = 0;
-  let n = 0;
-  for await (const b of batches()) {
-    // The batch was just decoded (untimed), as in the ingest loop: observe() sees warm objects.
-    const c0 = process.cpuUsage();
-    const t0 = process.hrtime.bigint();
-    observe(b);
-    ns += process.hrtime.bigint() - t0;
-    const c = process.cpuUsage(c0);
-    cpuUs += c.user + c.system;
-    n += b.length;
+/** Lines per turn of a reader: the readers take turns, so that they see the machine alike. */
+const TURN = 65_536;
+
+/** Times `observe` over fresh batches, per reader, in wall and CPU time. */
+async function timed(
+  name: string,
+  observer: (r: Reader) => (b: FlowEvent[]) => unknown,
+  note: (r: Reader) => string,
+): Promise<void> {
+  const runs = READERS.map((r) => ({ r, observe: observer(r), ns: 0n, cpuUs: 0, n: 0 }));
+  let turn: string[][] = [];
+  let lines = 0;
+  const play = (): void => {
+    for (const run of runs)
+      for (const batch of turn) {
+        // The batch was just read (untimed), as in the ingest loop: observe() sees warm objects.
+        const b = batch.map((l) => readLine(run.r, l));
+        const c0 = process.cpuUsage();
+        const t0 = process.hrtime.bigint();
+        run.observe(b);
+        run.ns += process.hrtime.bigint() - t0;
+        const c = process.cpuUsage(c0);
+        run.cpuUs += c.user + c.system;
+        run.n += b.length;
+      }
+    turn = [];
+    lines = 0;
+  };
+  for await (const batch of batches()) {
+    turn.push(batch);
+    if ((lines += batch.length) >= TURN) play();
   }
-  const s = Number(ns) / 1e9;
-  const cpu = cpuUs / 1e6;
-  console.log(
-    `${name.padEnd(22)} ${n.toLocaleString('en-US')} flows: wall ${s.toFixed(3)} s = ${rate(n / s)} flows/s; CPU ${cpu.toFixed(3)} s = ${rate(n / cpu)} flows/s per core (${note()})`,
-  );
+  play();
+  for (const { r, ns, cpuUs, n } of runs) {
+    const s = Number(ns) / 1e9;
+    const cpu = cpuUs / 1e6;
+    console.log(
+      `${name.padEnd(22)} ${r.padEnd(5)} ${n.toLocaleString('en-US')} flows: wall ${s.toFixed(3)} s = ${rate(n / s)} flows/s; CPU ${cpu.toFixed(3)} s = ${rate(n / cpu)} flows/s per core (${note(r)})`,
+    );
+  }
 }
 
 /**
@@ -237,7 +291,7 @@ function rawMap(): void {
 }
 
 console.log(
-  `node ${process.version}, input ${existsSync(file) ? file : 'golden input (cycled)'}, batches of ${BATCH} flows`,
+  `node ${process.version}, input ${existsSync(file) ? file : 'golden input (cycled)'}, batches of ${BATCH} flows, readers ${READERS.join(', ')}`,
 );
 await throughput('default handler set', DEFAULT_METRICS);
 // What ACNS/Retina's Hubble control plane enables: flow, tcp, dns:query, drop with its contexts.
@@ -255,6 +309,10 @@ await throughput('every handler', [
   'port-distribution:sourceContext=pod',
   'networkobservability-adv',
 ]);
-await timed('floor: field reads only', fieldReads(), () => 'default set, no metric');
+await timed(
+  'floor: field reads only',
+  () => fieldReads(),
+  () => 'default set, no metric',
+);
 render();
 rawMap();

@@ -143,3 +143,50 @@ describe('gRPC framing', () => {
     expect(() => d.push(frame(new Uint8Array(11)).subarray(0, 5))).toThrow(/larger than max/);
   });
 });
+
+describe('decoded endpoints are shared', () => {
+  it('decodes byte-identical canonical endpoints to one frozen object, equal to a fresh decode', async () => {
+    const { clearEndpointCache, endpointCacheStats } = await import('./endpoint-cache.js');
+    const { isSharedEndpoint } = await import('../../../flow/index.js');
+    clearEndpointCache();
+    const w = new ProtoWriter(4096);
+    const bytes = events.map((ev) => {
+      w.reset();
+      writeEvent(w, ev);
+      return w.finish().slice();
+    });
+    // Admissions are rate-limited: a few passes let every endpoint in.
+    for (let k = 0; k < 4; k++) bytes.forEach((b) => decodeEventBytes(b));
+    const first = bytes.map((b) => decodeEventBytes(b));
+    const second = bytes.map((b) => decodeEventBytes(b));
+    expect(second).toEqual(first);
+    let shared = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const a = first[i]!.flow?.source;
+      const b = second[i]!.flow?.source;
+      if (a && isSharedEndpoint(b)) {
+        shared++;
+        expect(b).toBe(a); // the same object
+        expect(Object.isFrozen(b)).toBe(true);
+        // and the same value protobuf-es decodes
+        const ref = toJson(GetFlowsResponseSchema, fromBinary(GetFlowsResponseSchema, bytes[i]!), {
+          useProtoFieldName: true,
+        }) as { flow: { source: unknown } };
+        expect(b).toEqual(ref.flow.source);
+      }
+    }
+    expect(shared).toBeGreaterThan(100);
+    expect(endpointCacheStats.hits).toBeGreaterThan(shared);
+  });
+
+  it('does not share endpoints that are not canonical', async () => {
+    const { clearEndpointCache } = await import('./endpoint-cache.js');
+    clearEndpointCache();
+    const ev = decodeEvent({ flow: { source: { pod_name: 'p', cluster_name: 'c1' }, verdict: 'FORWARDED' } });
+    const b = encodeMessage(GetFlowsResponseSchema, ev);
+    const [x, y] = [decodeEventBytes(b), decodeEventBytes(b)];
+    expect(x.flow!.source).toEqual({ pod_name: 'p', cluster_name: 'c1' });
+    expect(y.flow!.source).not.toBe(x.flow!.source);
+    expect(Object.isFrozen(y.flow!.source)).toBe(false);
+  });
+});

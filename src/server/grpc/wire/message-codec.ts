@@ -10,6 +10,7 @@
  * JSON form cannot be mapped, so they are left out on both paths.
  */
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
+import { readEndpoint } from './endpoint-cache.js';
 import { ProtoReader } from './proto-reader.js';
 import { ProtoWriter } from './proto-writer.js';
 import { timestampParts, timestampText } from './timestamp.js';
@@ -429,7 +430,10 @@ function decodeField(f: Field, dep: (x: unknown) => string): string {
     let read: string;
     switch (f.kind) {
       case 'message':
-        read = `${dep(decoderOf(f.desc!))}(r, e)`;
+        read =
+          f.desc!.typeName === 'flow.Endpoint'
+            ? `${dep(readEndpoint)}(r, e, ${dep(decoderOf(f.desc!))})`
+            : `${dep(decoderOf(f.desc!))}(r, e)`;
         break;
       case 'timestamp':
         read = 'H.readTimestamp(r, e)';
