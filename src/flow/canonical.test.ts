@@ -3,7 +3,7 @@
  * must never accept a value the decoder would change, reject or flag, and the raw-text checks
  * (escapes, spacing) must never accept a line that differs from its re-encoding.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { hubbleFixtureLines } from './testing.js';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalEscapeLength,
@@ -18,14 +18,7 @@ import {
   type FlowEvent,
 } from './index.js';
 
-const root = new URL('../../test/', import.meta.url);
-const read = (rel: string) => readFileSync(new URL(rel, root), 'utf8');
-const lines = [
-  ...read('golden-hubble/input.jsonl').split('\n'),
-  ...readdirSync(new URL('fixtures/hubble/', root))
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => read(`fixtures/hubble/${f}`).split('\n')),
-].filter(Boolean);
+const lines = hubbleFixtureLines();
 
 /** What the decoder makes of a value: the event, or undefined when it throws or flags it. */
 function decodeCanonically(v: unknown): FlowEvent | undefined {

@@ -2,20 +2,13 @@
  * FlowLineParser must be JSON.parse, only cheaper: the same value (deep-equal), the same errors,
  * and the same canonical verdict, for real flow logs and for lines built to mislead it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, encodeEvent, isCanonicalEvent } from './index.js';
 import { FlowLineParser } from './line-parser.js';
+import { hubbleFixtureLines } from './testing.js';
 
-const root = new URL('../../test/', import.meta.url);
-const read = (rel: string) => readFileSync(new URL(rel, root), 'utf8');
-const lines = [
-  ...read('golden-hubble/input.jsonl').split('\n'),
-  ...readdirSync(new URL('fixtures/hubble/', root))
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => read(`fixtures/hubble/${f}`).split('\n')),
-].filter(Boolean);
+const lines = hubbleFixtureLines();
 /** The fixtures as our writer prints them: canonical text, endpoints and all. */
 const canonical = lines.map((l) => encodeEvent(decodeEvent(JSON.parse(l))));
 
