@@ -190,3 +190,24 @@ describe('decoded endpoints are shared', () => {
     expect(Object.isFrozen(y.flow!.source)).toBe(false);
   });
 });
+
+describe('decoded messages are plain objects', () => {
+  it('have Object.prototype and Object as constructor, at every level', () => {
+    const w = new ProtoWriter(4096);
+    const check = (v: unknown): void => {
+      if (typeof v !== 'object' || v === null) return;
+      if (!Array.isArray(v)) {
+        expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+        expect((v as { constructor: unknown }).constructor).toBe(Object);
+      }
+      for (const x of Object.values(v)) check(x);
+    };
+    for (const ev of events.slice(0, 50)) {
+      w.reset();
+      writeEvent(w, ev);
+      const d = decodeEventBytes(w.finish());
+      check(d);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(d);
+    }
+  });
+});
