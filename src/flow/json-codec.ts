@@ -14,6 +14,7 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { FlowSchema, FlowFilterSchema, LostEventSchema } from '../gen/flow/flow_pb.js';
 import { GetFlowsResponseSchema } from '../gen/observer/observer_pb.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import { canonicalTime, isCanonicalTime } from './time.js';
 
 /** A decoding error: the line is skipped and reported. */
@@ -619,14 +620,6 @@ export function trustCanonicalEndpoint(ep: unknown): boolean {
 /** True for an endpoint object trustCanonicalEndpoint accepted (deep-frozen, canonical). */
 export function isSharedEndpoint(ep: unknown): boolean {
   return typeof ep === 'object' && ep !== null && trustedEndpoints.has(ep);
-}
-
-function deepFreeze(v: object): void {
-  Object.freeze(v);
-  for (const k in v) {
-    const x = (v as Record<string, unknown>)[k];
-    if (typeof x === 'object' && x !== null && !Object.isFrozen(x)) deepFreeze(x);
-  }
 }
 
 /**

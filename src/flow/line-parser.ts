@@ -157,10 +157,12 @@ export class FlowLineParser {
       this.cache.clear();
       this.entries = 0;
     }
-    // A flat copy of the prefix: a slice would keep the whole line alive.
-    const key = flat(text.slice(0, PREFIX));
+    // Kept flat (see flat()); the key is a slice of the kept text, never of the line, so no
+    // line is kept alive by the cache.
+    const kept = flat(text);
+    const key = kept.slice(0, PREFIX);
     const list = this.cache.get(key);
-    const e: Entry = { text: flat(text), obj };
+    const e: Entry = { text: kept, obj };
     if (list) list.push(e);
     else this.cache.set(key, [e]);
     this.entries++;

@@ -18,6 +18,7 @@ import type {
   WorkloadSpec,
 } from './schema.js';
 import { withClusterDns } from './cluster-dns.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import { resolveEdges, type SimEdge } from './edges.js';
 
 /** A simulated node. */
@@ -100,14 +101,6 @@ export const WORLD_ENDPOINT: Endpoint = Object.freeze({
   identity: 2,
   labels: Object.freeze(['reserved:world']) as string[],
 });
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object') {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
-  }
-  return o;
-}
 
 function identityLabels(pod: {
   labels: Record<string, string>;

@@ -240,12 +240,3 @@ function joinPorts(l4: Layer4, sport: number, dport: number): Layer4 {
   }
   return l4;
 }
-
-/** Freezes an object graph (fragments are shared between many joined events). */
-export function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const k of Object.keys(v)) deepFreeze((v as Record<string, unknown>)[k]);
-  }
-  return v;
-}

@@ -17,7 +17,7 @@
  * compared or read; parsed objects are cached only for shared fragments.
  */
 import type { Endpoint, FlowEvent, Layer7 } from '../flow/types.js';
-import { deepFreeze } from './flow-split.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 import {
   endpointAttrs,
   l7Attrs,
