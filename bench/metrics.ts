@@ -52,13 +52,9 @@ const READERS = (process.env.READERS ?? 'file,grpc,fresh').split(',') as Reader[
 type Reader = 'file' | 'grpc' | 'fresh';
 const canonical = (v: unknown): FlowEvent => (isCanonicalEvent(v) ? v : decodeEvent(v));
 const wire = new ProtoWriter(1 << 16);
-const parsers = new Map<Reader, FlowLineParser>();
+const parser = new FlowLineParser();
 function readLine(reader: Reader, line: string): FlowEvent {
-  if (reader === 'file') {
-    let p = parsers.get(reader);
-    if (!p) parsers.set(reader, (p = new FlowLineParser()));
-    return canonical(p.parse(line));
-  }
+  if (reader === 'file') return canonical(parser.parse(line));
   const ev = decodeEvent(JSON.parse(line));
   if (reader === 'fresh') return ev;
   wire.reset();
