@@ -27,6 +27,7 @@
  * admitted (a JSON.stringify each) at most ADMIT_PER_WINDOW times per WINDOW lines, so a stream
  * of ever-new endpoints costs little more than plain JSON.parse.
  */
+import { flatten } from '../util/flatten.js';
 import { trustCanonicalEndpoint } from './json-codec.js';
 
 const SRC_KEY = ',"source":{';
@@ -157,9 +158,9 @@ export class FlowLineParser {
       this.cache.clear();
       this.entries = 0;
     }
-    // Kept flat (see flat()); the key is a slice of the kept text, never of the line, so no
-    // line is kept alive by the cache.
-    const kept = flat(text);
+    // Kept flat (src/util/flatten.ts); the key is a slice of the kept text, never of the line,
+    // so no line is kept alive by the cache.
+    const kept = flatten(text);
     const key = kept.slice(0, PREFIX);
     const list = this.cache.get(key);
     const e: Entry = { text: kept, obj };
@@ -179,14 +180,4 @@ function flowOf(v: unknown): FlowSlots | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const f = (v as { flow?: unknown }).flow;
   return typeof f === 'object' && f !== null && !Array.isArray(f) ? (f as FlowSlots) : undefined;
-}
-
-/**
- * A flat string with the same characters. JSON.stringify builds long results as trees of
- * parts, and substrings may point into a longer parent; V8 flattens a string when its
- * characters are read by index, and the garbage collector then drops the tree.
- */
-function flat(s: string): string {
-  s.charCodeAt(0);
-  return s;
 }

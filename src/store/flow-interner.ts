@@ -38,6 +38,7 @@ export class FlowInterner {
   private l7v: Layer7 = {};
   private readonly eqEp = (o: Endpoint): boolean => endpointEq(this.ep, o);
   private readonly jsonEp = (): string => JSON.stringify(this.ep);
+  private readonly liveEp = (): Endpoint | undefined => (isSharedEndpoint(this.ep) ? this.ep : undefined);
   private readonly eqL7 = (o: Layer7): boolean => l7Eq(this.l7v, this.parts, o);
   private readonly jsonL7 = (): string => l7Json(this.l7v, this.parts);
   private readonly eqRest = (o: FlowEvent): boolean => restEq(this.ev, this.parts, o);
@@ -55,8 +56,7 @@ export class FlowInterner {
   private endpoint(ep: Endpoint | undefined): number {
     if (!ep) return 0;
     this.ep = ep;
-    const live = isSharedEndpoint(ep) ? ep : undefined;
-    return this.endpoints.intern(ep.identity, ep.ID, ep.pod_name, this.eqEp, this.jsonEp, live);
+    return this.endpoints.intern(ep.identity, ep.ID, ep.pod_name, this.eqEp, this.jsonEp, this.liveEp);
   }
 
   /** Splits `ev` into `parts` and interns its fragments into `ids` (each gains a reference). */

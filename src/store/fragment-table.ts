@@ -18,6 +18,7 @@
  */
 import type { Endpoint, FlowEvent, Layer7 } from '../flow/types.js';
 import { deepFreeze } from '../util/deep-freeze.js';
+import { flatten } from '../util/flatten.js';
 import {
   endpointAttrs,
   l7Attrs,
@@ -109,10 +110,10 @@ export class FragmentTable<O, A> {
 
   /**
    * Finds the fragment under key (k1, k2, k3) for which `eq(obj)` holds, or by its JSON, or
-   * creates it from `json()`; adds one reference and returns its id (never 0). `live`, when
-   * given, is a deep-frozen object equal to the fragment (an endpoint shared by the flow-line
-   * parser): a new fragment uses it as its parsed object, so later flows holding the same
-   * object compare by identity.
+   * creates it from `json()`; adds one reference and returns its id (never 0). `live`, asked
+   * only when a fragment is created, may return a deep-frozen object equal to the fragment (an
+   * endpoint shared by the flow-line parser): the new fragment uses it as its parsed object, so
+   * later flows holding the same object compare by identity.
    */
   intern(
     k1: KeyPart,
@@ -120,7 +121,7 @@ export class FragmentTable<O, A> {
     k3: KeyPart,
     eq: (obj: O) => boolean,
     json: () => string,
-    live?: O,
+    live?: () => O | undefined,
   ): number {
     const bucket = this.buckets.get(k1)?.get(k2)?.get(k3);
     const full = bucket !== undefined && bucket.length >= MAX_BUCKET;
@@ -139,13 +140,12 @@ export class FragmentTable<O, A> {
       this.entries[found]!.refs++;
       return found;
     }
-    return this.create(text, full ? undefined : [k1, k2, k3], live);
+    return this.create(text, full ? undefined : [k1, k2, k3], live?.());
   }
 
   private create(json: string, key: Key | undefined, live: O | undefined): number {
-    // JSON.stringify returns a long text as a tree of parts (about 150 B more per fragment);
-    // reading a character flattens it, and the garbage collector then drops the tree.
-    json.charCodeAt(0);
+    // JSON.stringify returns a long text as a tree of parts (about 150 B more per fragment).
+    flatten(json);
     const id = this.free.pop() ?? this.entries.length;
     const e = new Interned(json, key, this.kind, live);
     if (id === this.entries.length) this.entries.push(e);
