@@ -56,7 +56,7 @@ function memory(mode: 'varied' | 'templates'): RingStore {
   const s = ring.stats();
   const per = (after - before) / count;
   console.log(
-    `[${mode}] memory: ${per.toFixed(1)} B/flow (${RING_SLOT_BYTES} B columns + ${(per - RING_SLOT_BYTES).toFixed(1)} B fragments; ` +
+    `[${mode}] memory: ${per.toFixed(1)} B/flow (${RING_SLOT_BYTES} B columns + ${(per - RING_SLOT_BYTES).toFixed(1)} B fragments and per-request header values; ` +
       `${fmt(s.fragments)} live fragments, ${(s.fragmentChars / 1e6).toFixed(1)} M chars) for ${fmt(count)} flows`,
   );
   return ring;

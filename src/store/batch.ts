@@ -6,9 +6,8 @@
  * is self-contained: a receiver needs no shared state with the sender. A batch of 4096 typical
  * flows carries a few hundred distinct fragments.
  */
-import type { SplitParts } from './flow-split.js';
-import type { FragmentIds } from './flow-interner.js';
-import type { FragmentLookup } from './rows.js';
+import { F_L7_VARS } from './flow-split.js';
+import type { FlowInterner } from './flow-interner.js';
 
 /** Columns of `count` split flows plus the fragments they reference. */
 export interface FlowBatch {
@@ -87,6 +86,10 @@ class LocalIds {
     }
     return id;
   }
+  /** A fragment used by one flow only (not shared within the batch). */
+  own(json: string): number {
+    return this.list.push(json);
+  }
 }
 
 /** Accumulates split flows into FlowBatches of a fixed capacity. */
@@ -118,20 +121,25 @@ export class FlowBatchBuilder {
   }
 
   /**
-   * Adds one split flow, given its scalars and its fragment ids in `frags` (the ring's interner);
-   * returns true when the batch is now full.
+   * Adds the flow the ring's interner `it` split last (its scalars, fragment ids and fragments);
+   * returns true when the batch is now full. A flow whose per-request header values went to the
+   * ring's slot column (F_L7_VARS) gets its whole L7 record as a fragment of its own here: the
+   * persistent store keeps whole fragments and knows nothing of the ring's templates.
    */
-  add(seq: number, p: SplitParts, ids: FragmentIds, frags: FragmentLookup): boolean {
+  add(seq: number, it: FlowInterner): boolean {
+    const p = it.parts;
+    const ids = it.ids;
+    const frags = it.lookup;
     const b = this.b;
     const i = b.count++;
     b.seq[i] = seq;
     b.secs[i] = p.secs;
     b.nanos[i] = p.nanos;
-    b.flags[i] = p.flags;
+    b.flags[i] = p.flags & ~F_L7_VARS;
     for (let k = 0, at = i * 16; k < 16; k++) b.uuid[at + k] = p.uuid[k];
     b.src[i] = this.ep.id(frags.endpoint(ids.src));
     b.dst[i] = this.ep.id(frags.endpoint(ids.dst));
-    b.l7[i] = this.l7.id(frags.l7(ids.l7));
+    b.l7[i] = p.flags & F_L7_VARS ? this.l7.own(it.l7FullJson()) : this.l7.id(frags.l7(ids.l7));
     b.rest[i] = this.rest.id(frags.rest(ids.rest));
     b.sport[i] = p.sport;
     b.dport[i] = p.dport;

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowEvent } from '../flow/types.js';
 import { RingStore } from './ring-store.js';
-import { F_FLOW, F_FLOW_TIME, F_LATENCY, F_PORTS, F_UUID } from './flow-split.js';
+import { F_FLOW, F_FLOW_TIME, F_L7_VARS, F_LATENCY, F_PORTS, F_UUID } from './flow-split.js';
+import { FlowBatchBuilder } from './batch.js';
 import { goldenEvents } from './testing.js';
 import { formatUuid, parseUuid } from './uuid.js';
 
 const T = '2026-11-20T08:00:00.123456789Z';
+
+function http(headers: [string, string][]): { headers: { key: string; value: string }[] } {
+  return { headers: headers.map(([key, value]) => ({ key, value })) };
+}
 
 /** Round-trips one event through the ring and returns it with the slot's flags. */
 function roundTrip(ev: FlowEvent): { back: FlowEvent | undefined; flags: number } {
@@ -83,6 +88,58 @@ describe('flow split/join', () => {
       ev: { node_status: { state_change: 'NODE_CONNECTED', node_names: ['a'] }, node_name: 'relay' },
     },
     { name: 'empty event', ev: {} },
+    {
+      name: 'a request id goes to the slot',
+      ev: {
+        flow: { time: T, l7: { type: 'REQUEST', latency_ns: '5', http: http([['x-request-id', 'r1']]) } },
+      },
+      flags: F_L7_VARS | F_LATENCY,
+    },
+    {
+      name: 'several per-request headers, in order, among others',
+      ev: {
+        flow: {
+          time: T,
+          l7: {
+            http: http([
+              [':authority', 'a'],
+              ['traceparent', '00-1-2-01'],
+              ['user-agent', 'curl'],
+              ['x-request-id', 'r2'],
+              ['traceparent', 'second'],
+            ]),
+          },
+        },
+      },
+      flags: F_L7_VARS,
+    },
+    {
+      name: 'a per-request header without a value keeps the record whole',
+      ev: {
+        flow: { time: T, l7: { http: { headers: [{ key: 'x-request-id', value: 'r' }, { key: 'b3' }] } } },
+      },
+      noFlags: F_L7_VARS,
+    },
+    {
+      name: 'an empty per-request value keeps the record whole',
+      ev: { flow: { time: T, l7: { http: http([['x-request-id', '']]) } } },
+      noFlags: F_L7_VARS,
+    },
+    {
+      name: 'a header with more members than key and value',
+      ev: {
+        flow: {
+          time: T,
+          l7: { http: { headers: [{ key: 'x-request-id', value: 'r3', extra: 1 } as never], url: 'u' } },
+        },
+      },
+      flags: F_L7_VARS,
+    },
+    {
+      name: 'other headers only',
+      ev: { flow: { time: T, l7: { http: http([['X-Request-Id', 'not lower case']]) } } },
+      noFlags: F_L7_VARS,
+    },
   ];
   for (const c of cases) {
     it(`round-trips: ${c.name}`, () => {
@@ -112,6 +169,73 @@ describe('flow split/join', () => {
     expect(ring.cols.src[0]).toBe(ring.cols.src[1]);
     expect(ring.cols.src[2]).not.toBe(ring.cols.src[0]);
     expect([ring.get(0), ring.get(1), ring.get(2)]).toStrictEqual([a, b, c]);
+  });
+
+  it('keeps one L7 fragment for requests that differ only in per-request headers', () => {
+    const ring = new RingStore({ capacity: 64 });
+    const ev = (id: string, ua = 'curl'): FlowEvent => ({
+      flow: {
+        time: T,
+        l7: {
+          type: 'REQUEST',
+          http: {
+            method: 'GET',
+            url: 'http://a/b',
+            headers: [
+              { key: 'user-agent', value: ua },
+              { key: 'x-request-id', value: id },
+            ],
+          },
+        },
+      },
+    });
+    const events = [...Array.from({ length: 40 }, (_, i) => ev(`id-${i}`)), ev('id-x', 'wget')];
+    // A template with "" in place of the id, appended before: equal to the template, so it shares
+    // it, and reads back with its own "" (it has no slot values).
+    const literal = ev('');
+    ring.appendBatch([literal, ...events]);
+    expect(ring.interner.l7s.size).toBe(2);
+    expect(ring.cols.l7[1]).toBe(ring.cols.l7[0]);
+    expect(ring.cols.l7[41]).not.toBe(ring.cols.l7[1]);
+    expect(ring.get(0)).toStrictEqual(literal);
+    for (let i = 0; i < events.length; i++) expect(ring.get(i + 1)).toStrictEqual(events[i]);
+    expect(ring.interner.l7s.jsonChars).toBeLessThan(300);
+  });
+
+  it('gives the persistent store whole L7 records, without the ring-only flag', () => {
+    const ring = new RingStore({ capacity: 8 });
+    const builder = new FlowBatchBuilder(8);
+    const mk = (id: string): FlowEvent => ({
+      flow: {
+        time: T,
+        l7: {
+          latency_ns: '7',
+          http: http([
+            ['x-request-id', id],
+            ['user-agent', 'c'],
+          ]),
+        },
+      },
+    });
+    for (const id of ['a', 'b']) builder.add(ring.appendOne(mk(id)), ring.interner);
+    const b = builder.take()!;
+    expect(b.flags[0] & F_L7_VARS).toBe(0);
+    expect(b.flags[0] & F_LATENCY).toBe(F_LATENCY);
+    expect(b.l7s.map((j) => JSON.parse(j) as unknown)).toStrictEqual([
+      {
+        http: http([
+          ['x-request-id', 'a'],
+          ['user-agent', 'c'],
+        ]),
+      },
+      {
+        http: http([
+          ['x-request-id', 'b'],
+          ['user-agent', 'c'],
+        ]),
+      },
+    ]);
+    expect([b.l7[0], b.l7[1]]).toStrictEqual([1, 2]);
   });
 
   it('hands out frozen shared parts', () => {

@@ -17,8 +17,9 @@
  * produces (canonical shape, zero values absent). What does not fit a scalar column (a
  * non-canonical uuid, a pre-1970 time, a latency of 2^32 ns or more) stays in its fragment.
  */
-import type { FlowEvent, Flow, Layer4, Layer7 } from '../flow/types.js';
+import type { FlowEvent, Flow, HTTPHeader, Layer4, Layer7 } from '../flow/types.js';
 import { formatUuid, parseUuid } from './uuid.js';
+import { flatten } from '../util/flatten.js';
 import { formatTimeCached, parseTimeInto, type TimeKey } from './time-key.js';
 
 /** The time column holds `flow.time`. */
@@ -33,6 +34,37 @@ export const F_LATENCY = 8;
 export const F_FLOW = 16;
 /** The ports of l4's TCP/UDP/SCTP member are the port columns. */
 export const F_PORTS = 32;
+/**
+ * The values of the flow's per-request HTTP headers (`PER_REQUEST_HEADERS`) are in the ring's
+ * per-slot `l7vars` column, and its L7 fragment holds "" in their place. Ring only: batches for
+ * the persistent store carry the whole L7 record instead (see FlowBatchBuilder).
+ */
+export const F_L7_VARS = 64;
+
+/**
+ * HTTP headers whose value is different on every request (request ids and trace context). An L7
+ * record carrying one would otherwise be a fragment of its own for each flow: some 300 bytes of
+ * JSON per HTTP flow where the value itself is 36. Keys are compared exactly, lower case as
+ * Envoy (Cilium's L7 proxy) and HTTP/2 write them.
+ */
+export const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'x-request-id',
+  'x-correlation-id',
+  'traceparent',
+  'tracestate',
+  'b3',
+  'x-b3-traceid',
+  'x-b3-spanid',
+  'x-b3-parentspanid',
+  'uber-trace-id',
+  'x-amzn-trace-id',
+  'x-cloud-trace-context',
+  'x-datadog-trace-id',
+  'x-datadog-parent-id',
+]);
+
+/** Values of a slot's per-request headers, in header order: one string, or several. */
+export type L7Vars = string | readonly string[];
 
 type PortKey = 'TCP' | 'UDP' | 'SCTP';
 const PORT_KEYS: readonly PortKey[] = ['TCP', 'UDP', 'SCTP'];
@@ -49,6 +81,8 @@ export interface SplitParts {
   dport: number;
   latency: number;
   portKey: PortKey | undefined;
+  /** The per-request header values when `flags & F_L7_VARS`. */
+  l7vars: L7Vars | undefined;
 }
 
 /** Creates a scratch SplitParts. */
@@ -62,6 +96,7 @@ export function newSplitParts(): SplitParts {
     dport: 0,
     latency: 0,
     portKey: undefined,
+    l7vars: undefined,
   };
 }
 
@@ -82,6 +117,7 @@ function validPort(p: number | undefined): boolean {
 export function splitScalars(ev: FlowEvent, out: SplitParts): void {
   out.secs = out.nanos = out.sport = out.dport = out.latency = 0;
   out.portKey = undefined;
+  out.l7vars = undefined;
   const f = ev.flow;
   if (!f) {
     out.flags = setTime(out, ev.time) ? F_EVENT_TIME : 0;
@@ -93,10 +129,21 @@ export function splitScalars(ev: FlowEvent, out: SplitParts): void {
     if (ev.time === f.time) flags |= F_EVENT_TIME;
   } else if (setTime(out, ev.time)) flags |= F_EVENT_TIME;
   if (f.uuid !== undefined && parseUuid(f.uuid, out.uuid)) flags |= F_UUID;
-  const lat = f.l7?.latency_ns;
-  if (typeof lat === 'string' && DIGITS.test(lat) && +lat < U32) {
-    flags |= F_LATENCY;
-    out.latency = +lat;
+  const l7 = f.l7;
+  if (l7 !== undefined) {
+    const lat = l7.latency_ns;
+    if (typeof lat === 'string' && DIGITS.test(lat) && +lat < U32) {
+      flags |= F_LATENCY;
+      out.latency = +lat;
+    }
+    const hs = l7.http?.headers;
+    if (hs !== undefined && hs.length > 0) {
+      const vars = requestVars(hs);
+      if (vars !== undefined) {
+        flags |= F_L7_VARS;
+        out.l7vars = vars;
+      }
+    }
   }
   const l4 = f.l4;
   if (l4) {
@@ -137,6 +184,43 @@ export function splitScalars(ev: FlowEvent, out: SplitParts): void {
 }
 
 /**
+ * The values of the per-request headers of `hs`, or undefined when there are none or when one
+ * of them has no non-empty string value (then the record stays whole in its fragment, so that
+ * a template's "" always means "filled from the slot").
+ */
+function requestVars(hs: readonly HTTPHeader[]): L7Vars | undefined {
+  let one: string | undefined;
+  let more: string[] | undefined;
+  for (let i = 0; i < hs.length; i++) {
+    const h = hs[i];
+    if (!PER_REQUEST_HEADERS.has(h.key as string)) continue;
+    const v = h.value;
+    if (typeof v !== 'string' || v === '') return undefined;
+    // Kept as long as the slot: flattened, so that a value built by concatenation costs only
+    // its characters.
+    if (one === undefined) one = flatten(v);
+    else (more ??= [one]).push(flatten(v));
+  }
+  return more ?? one;
+}
+
+/** `hs` with the per-request values replaced by "" (the template the fragment keeps). */
+function templateHeaders(hs: readonly HTTPHeader[]): HTTPHeader[] {
+  return hs.map((h) => (PER_REQUEST_HEADERS.has(h.key as string) ? { ...h, value: '' } : h));
+}
+
+/** `hs` (a template) with the per-request values of `vars` put back, in order. */
+function fillHeaders(hs: readonly HTTPHeader[], vars: L7Vars): HTTPHeader[] {
+  let k = 0;
+  return hs.map((h) => {
+    if (!PER_REQUEST_HEADERS.has(h.key as string)) return h;
+    const value = typeof vars === 'string' ? vars : vars[k];
+    k++;
+    return { ...h, value };
+  });
+}
+
+/**
  * Structural equality of a live value and a parsed fragment value: keys whose live value is
  * undefined count as absent (as in JSON), and `skip` keys of the top level are ignored.
  */
@@ -163,8 +247,18 @@ export function sameValue(a: unknown, b: unknown, skip?: ReadonlySet<string>): b
   return n === m;
 }
 
-/** JSON of the L7 fragment of `l7`. */
+/** JSON of the L7 fragment of `l7`: a template when `flags & F_L7_VARS` (the ring's form). */
 export function l7Json(l7: Layer7, p: SplitParts): string {
+  const latency_ns = p.flags & F_LATENCY ? undefined : l7.latency_ns;
+  if (p.flags & F_L7_VARS) {
+    const http = l7.http!;
+    return JSON.stringify({ ...l7, latency_ns, http: { ...http, headers: templateHeaders(http.headers!) } });
+  }
+  return JSON.stringify(p.flags & F_LATENCY ? { ...l7, latency_ns } : l7);
+}
+
+/** JSON of the whole L7 record of `l7` (without the latency column): the persistent store's form. */
+export function l7FullJson(l7: Layer7, p: SplitParts): string {
   return JSON.stringify(p.flags & F_LATENCY ? { ...l7, latency_ns: undefined } : l7);
 }
 
@@ -211,6 +305,7 @@ export function joinEvent(
   sport: number,
   dport: number,
   latency: number,
+  l7vars?: L7Vars,
 ): FlowEvent {
   const rest = frags.rest;
   const time = flags & (F_FLOW_TIME | F_EVENT_TIME) ? formatTimeCached(secs, nanos) : undefined;
@@ -221,7 +316,15 @@ export function joinEvent(
   if (flags & F_UUID) flow.uuid = formatUuid(uuid, uuidOffset);
   if (frags.src) flow.source = frags.src;
   if (frags.dst) flow.destination = frags.dst;
-  if (frags.l7) flow.l7 = flags & F_LATENCY ? { ...frags.l7, latency_ns: String(latency) } : frags.l7;
+  const l7 = frags.l7;
+  if (l7) {
+    if (flags & F_L7_VARS && l7vars !== undefined) {
+      const http = l7.http!;
+      const out: Layer7 = { ...l7, http: { ...http, headers: fillHeaders(http.headers!, l7vars) } };
+      if (flags & F_LATENCY) out.latency_ns = String(latency);
+      flow.l7 = out;
+    } else flow.l7 = flags & F_LATENCY ? { ...l7, latency_ns: String(latency) } : l7;
+  }
   if (flags & F_PORTS && rf.l4) flow.l4 = joinPorts(rf.l4, sport, dport);
   const ev: FlowEvent = { ...rest, flow };
   if (flags & F_EVENT_TIME) ev.time = time;

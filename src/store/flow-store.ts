@@ -133,7 +133,7 @@ export class FlowStore {
     const b = this.builder;
     for (const ev of events) {
       const seq = ring.appendOne(ev);
-      if (b && b.add(seq, ring.interner.parts, ring.interner.ids, ring.frags)) this.sendBatch();
+      if (b && b.add(seq, ring.interner)) this.sendBatch();
     }
     ring.notify();
     this.history?.markAccepted(ring.nextSeq);

@@ -6,12 +6,14 @@
  * which is correct, only less compact). Live keys holding `undefined` count as present here,
  * which can only cause such a harmless mismatch; decodeEvent never produces them.
  */
-import type { Endpoint, FlowEvent, Flow, Layer4, Layer7, IP, Workload } from '../flow/types.js';
+import type { Endpoint, FlowEvent, Flow, HTTP, Layer4, Layer7, IP, Workload } from '../flow/types.js';
 import {
   F_EVENT_TIME,
   F_FLOW_TIME,
+  F_L7_VARS,
   F_LATENCY,
   F_PORTS,
+  PER_REQUEST_HEADERS,
   F_UUID,
   sameValue,
   type SplitParts,
@@ -57,11 +59,37 @@ export function endpointEq(a: Endpoint, b: Endpoint): boolean {
   );
 }
 
-/** L7 equality, ignoring latency_ns when the latency column holds it. */
+const HEADERS: ReadonlySet<string> = new Set(['headers']);
+
+/**
+ * HTTP equality of a live record `a` whose per-request header values went to the slot, and a
+ * template `b`: those values must be "" in `b`, everything else equal.
+ */
+function httpTemplateEq(a: HTTP, b: HTTP | undefined): boolean {
+  if (b === undefined || !sameValue(a, b, HEADERS)) return false;
+  const x = a.headers!;
+  const y = b.headers;
+  if (!y || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const h = x[i];
+    const t = y[i];
+    if (h.key !== t.key || nkeys(h) !== nkeys(t)) return false;
+    if (PER_REQUEST_HEADERS.has(h.key as string) ? t.value !== '' : h.value !== t.value) return false;
+    if (nkeys(h) > 2 && !sameValue(h, t, KEY_VALUE)) return false;
+  }
+  return true;
+}
+const KEY_VALUE: ReadonlySet<string> = new Set(['key', 'value']);
+
+/**
+ * L7 equality, ignoring latency_ns when the latency column holds it, and the per-request header
+ * values when the slot holds them (F_L7_VARS: the fragment is the template).
+ */
 export function l7Eq(a: Layer7, p: SplitParts, b: Layer7): boolean {
   const skipLat = (p.flags & F_LATENCY) !== 0;
   if (a.type !== b.type || (!skipLat && a.latency_ns !== b.latency_ns)) return false;
-  if (!sameValue(a.dns, b.dns) || !sameValue(a.http, b.http) || !sameValue(a.kafka, b.kafka)) return false;
+  const httpEq = p.flags & F_L7_VARS ? httpTemplateEq(a.http!, b.http) : sameValue(a.http, b.http);
+  if (!sameValue(a.dns, b.dns) || !httpEq || !sameValue(a.kafka, b.kafka)) return false;
   return nkeys(a) - (skipLat && a.latency_ns !== undefined ? 1 : 0) === nkeys(b);
 }
 

@@ -2,8 +2,11 @@
  * RingStore: the bounded in-memory flow ring, in a columnar layout.
  *
  * Each slot is 49 bytes of typed arrays (time 8, flags 1, uuid 16, four fragment ids 16, ports 4,
- * latency 4); everything else about a flow lives in reference-counted fragment tables (see
- * fragment-table.ts), so memory per flow is 49 B plus the flow's share of its fragments.
+ * latency 4) plus one 8-byte reference for the values of per-request HTTP headers (request ids,
+ * trace context: see PER_REQUEST_HEADERS), which are the only part of most HTTP flows that no
+ * other flow shares. Everything else about a flow lives in reference-counted fragment tables
+ * (see fragment-table.ts), so memory per flow is 57 B plus the flow's share of its fragments
+ * (and of its header values, when it has some).
  *
  * Every appended event gets a global sequence number (`seq`, append order, never reused). The
  * ring holds seqs [oldestSeq, nextSeq); slot = seq mod capacity. Readers hold seqs, so a reader
@@ -11,6 +14,7 @@
  */
 import type { FlowEvent } from '../flow/types.js';
 import { FlowInterner } from './flow-interner.js';
+import type { L7Vars } from './flow-split.js';
 import { rowEvent, type FlowColumns, type FragmentLookup, type RowSource } from './rows.js';
 import { StoreError } from './errors.js';
 
@@ -28,12 +32,20 @@ export const defaultRingStoreOptions: RingStoreOptions = { capacity: 1_048_575 }
 /** Upper bound of the capacity (about 1.6 GB of columns). */
 export const MAX_RING_CAPACITY = 1 << 25;
 
-/** Bytes of typed-array columns per slot. */
-export const RING_SLOT_BYTES = 4 + 4 + 1 + 16 + 4 * 4 + 2 + 2 + 4;
+/** Bytes of columns per slot: typed arrays, and the reference of the `l7vars` array. */
+export const RING_SLOT_BYTES = 4 + 4 + 1 + 16 + 4 * 4 + 2 + 2 + 4 + 8;
 
 /** Copies 16 bytes (TypedArray.set costs more than this loop for so few bytes). */
 export function copy16(from: Uint8Array, to: Uint8Array, at: number): void {
   for (let k = 0; k < 16; k++) to[at + k] = from[k];
+}
+
+/**
+ * An array of `n` undefined elements in V8's packed form with a backing store of exactly `n`
+ * (8 B per element; growing one by push leaves up to half of it spare).
+ */
+function packedArray<T>(n: number): (T | undefined)[] {
+  return Array.from({ length: n }) as (T | undefined)[];
 }
 
 /** Counters of a ring. */
@@ -73,7 +85,7 @@ export function validateRingStoreOptions(o: RingStoreOptions): RingStoreOptions 
 /** The bounded columnar ring. */
 export class RingStore implements RowSource {
   readonly capacity: number;
-  readonly cols: FlowColumns;
+  readonly cols: FlowColumns & { readonly l7vars: (L7Vars | undefined)[] };
   readonly frags: FragmentLookup;
   /** Splits and interns appended events; exposes the last event's parts and fragment ids. */
   readonly interner = new FlowInterner();
@@ -97,6 +109,7 @@ export class RingStore implements RowSource {
       sport: new Uint16Array(n),
       dport: new Uint16Array(n),
       latency: new Uint32Array(n),
+      l7vars: packedArray(n),
     };
     this.frags = this.interner.lookup;
   }
@@ -155,6 +168,7 @@ export class RingStore implements RowSource {
     c.sport[i] = p.sport;
     c.dport[i] = p.dport;
     c.latency[i] = p.latency;
+    c.l7vars[i] = p.l7vars;
     this.next = seq + 1;
     return seq;
   }

@@ -16,13 +16,16 @@ import {
   type L7Fragment,
   type RestFragment,
 } from './fragment-table.js';
-import { F_FLOW, joinEvent } from './flow-split.js';
+import { F_FLOW, joinEvent, type L7Vars } from './flow-split.js';
 
 /** Column arrays of split flows (a FlowBatch or the ring's storage). */
 export type FlowColumns = Pick<
   FlowBatch,
   'secs' | 'nanos' | 'flags' | 'uuid' | 'src' | 'dst' | 'l7' | 'rest' | 'sport' | 'dport' | 'latency'
->;
+> & {
+  /** The ring's per-request HTTP header values (F_L7_VARS); batches have none. */
+  readonly l7vars?: readonly (L7Vars | undefined)[];
+};
 
 /** Resolves fragment ids of a column set. */
 export interface FragmentLookup {
@@ -56,6 +59,7 @@ export function rowEvent(r: RowSource, i: number): FlowEvent {
     c.sport[i],
     c.dport[i],
     c.latency[i],
+    c.l7vars?.[i],
   );
 }
 
