@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
+import { create, fromBinary, fromJson, toBinary, toJson } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { decodeEvent, type FlowEvent } from '../../../flow/index.js';
 import { GetFlowsResponseSchema, GetFlowsRequestSchema } from '../../../gen/observer/observer_pb.js';
@@ -13,6 +13,7 @@ import {
   ProtoWriter,
   writeEvent,
   peekResponse,
+  ProtoReader,
 } from './index.js';
 
 function load(path: string): FlowEvent[] {
@@ -209,5 +210,42 @@ describe('decoded messages are plain objects', () => {
       check(d);
       expect(JSON.parse(JSON.stringify(d))).toEqual(d);
     }
+  });
+});
+
+describe('ProtoReader.string', () => {
+  // Every length around the reader's paths (concatenation up to 8 bytes, a Latin-1 copy of
+  // ASCII, TextDecoder otherwise), with a non-ASCII character at the start, middle and end.
+  const texts: string[] = [];
+  for (const n of [0, 1, 7, 8, 9, 12, 13, 36, 200, 1023, 1024, 1500]) {
+    const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(32 + ((i * 7) % 95))).join('');
+    texts.push(ascii);
+    if (n > 0) {
+      const mid = n >> 1;
+      texts.push(
+        'é' + ascii.slice(1),
+        ascii.slice(0, mid) + '✓' + ascii.slice(mid + 1),
+        ascii.slice(0, -1) + '😀',
+      );
+    }
+  }
+  texts.push('\u0000\u007f', 'a\u0080b', 'x'.repeat(9) + '\u00ff');
+  it(`decodes ${texts.length} strings exactly as protobuf-es wrote them`, () => {
+    for (const t of texts) {
+      const bytes = toBinary(FlowFilterSchema, create(FlowFilterSchema, { sourcePod: [t] }));
+      const r = new ProtoReader(bytes);
+      expect(r.uint32() >>> 3).toBe(2);
+      const s = r.string();
+      expect(s).toBe(t);
+      expect(r.more()).toBe(false);
+    }
+  });
+  it('replaces invalid UTF-8 as TextDecoder does', () => {
+    const bad = Uint8Array.from([
+      0x0a, 12, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0xff, 0x6a, 0x6b,
+    ]);
+    const r = new ProtoReader(bad);
+    r.uint32();
+    expect(r.string()).toBe(new TextDecoder().decode(bad.subarray(2)));
   });
 });

@@ -4,6 +4,12 @@
  */
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
+/** Node's native Latin-1 decoder; it takes any Uint8Array. */
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, s: number, e: number) => string }
+).latin1Slice;
+/** Longest string built by concatenation (V8 makes flat strings below 13 characters). */
+const SHORT = 8;
 
 /** A malformed protobuf message. */
 export class ProtoDecodeError extends Error {
@@ -147,7 +153,9 @@ export class ProtoReader {
     const b = this.buf;
     let p = this.pos;
     const n = end - p;
-    if (n < 64) {
+    if (n <= SHORT) {
+      // Concatenating up to 12 characters makes flat strings (longer ones become trees of
+      // parts, which cost memory and a flattening copy at every first read).
       let s = '';
       for (; p < end; p++) {
         const c = b[p];
@@ -155,6 +163,15 @@ export class ProtoReader {
         s += String.fromCharCode(c);
       }
       if (p === end) {
+        this.pos = end;
+        return s;
+      }
+    } else if (n < 1024) {
+      // ASCII (IPs, times, names, URLs): a native Latin-1 copy, several times cheaper than
+      // TextDecoder for short strings.
+      for (; p < end; p++) if (b[p] >= 0x80) break;
+      if (p === end) {
+        const s = latin1Slice.call(b, this.pos, end);
         this.pos = end;
         return s;
       }
