@@ -6,8 +6,9 @@
  * is self-contained: a receiver needs no shared state with the sender. A batch of 4096 typical
  * flows carries a few hundred distinct fragments.
  */
-import { F_L7_VARS } from './flow-split.js';
+import { F_L7_VARS, fillL7, type L7Vars } from './flow-split.js';
 import type { FlowInterner } from './flow-interner.js';
+import type { Layer7 } from '../flow/types.js';
 
 /** Columns of `count` split flows plus the fragments they reference. */
 export interface FlowBatch {
@@ -30,6 +31,12 @@ export interface FlowBatch {
   endpoints: string[];
   l7s: string[];
   rests: string[];
+  /**
+   * Only between the ring and the store's thread: the per-request HTTP header values of the rows
+   * flagged F_L7_VARS, whose `l7` fragment is then the ring's template. {@link wholeL7} turns
+   * them into whole L7 records on the store's side, off the ingest thread.
+   */
+  l7vars?: (L7Vars | undefined)[];
 }
 
 /** Allocates an empty batch with room for `n` flows. */
@@ -86,10 +93,6 @@ class LocalIds {
     }
     return id;
   }
-  /** A fragment used by one flow only (not shared within the batch). */
-  own(json: string): number {
-    return this.list.push(json);
-  }
 }
 
 /** Accumulates split flows into FlowBatches of a fixed capacity. */
@@ -123,8 +126,8 @@ export class FlowBatchBuilder {
   /**
    * Adds the flow the ring's interner `it` split last (its scalars, fragment ids and fragments);
    * returns true when the batch is now full. A flow whose per-request header values went to the
-   * ring's slot column (F_L7_VARS) gets its whole L7 record as a fragment of its own here: the
-   * persistent store keeps whole fragments and knows nothing of the ring's templates.
+   * ring's slot column (F_L7_VARS) keeps the ring's template and its values (`l7vars`); the
+   * store's thread makes the whole record with {@link wholeL7}.
    */
   add(seq: number, it: FlowInterner): boolean {
     const p = it.parts;
@@ -135,12 +138,14 @@ export class FlowBatchBuilder {
     b.seq[i] = seq;
     b.secs[i] = p.secs;
     b.nanos[i] = p.nanos;
-    b.flags[i] = p.flags & ~F_L7_VARS;
+    b.flags[i] = p.flags;
     for (let k = 0, at = i * 16; k < 16; k++) b.uuid[at + k] = p.uuid[k];
     b.src[i] = this.ep.id(frags.endpoint(ids.src));
     b.dst[i] = this.ep.id(frags.endpoint(ids.dst));
-    b.l7[i] = p.flags & F_L7_VARS ? this.l7.own(it.l7FullJson()) : this.l7.id(frags.l7(ids.l7));
+    b.l7[i] = this.l7.id(frags.l7(ids.l7));
     b.rest[i] = this.rest.id(frags.rest(ids.rest));
+    if (p.flags & F_L7_VARS)
+      (b.l7vars ??= new Array<L7Vars | undefined>(this.capacity).fill(undefined))[i] = p.l7vars;
     b.sport[i] = p.sport;
     b.dport[i] = p.dport;
     b.latency[i] = p.latency;
@@ -155,4 +160,35 @@ export class FlowBatchBuilder {
     this.resetIds();
     return out;
   }
+}
+
+/**
+ * Turns a batch from the ring's form into the persistent store's (in place): every row flagged
+ * F_L7_VARS gets its whole L7 record (the template filled with its header values) as a fragment
+ * of its own, and loses the flag; templates no other row uses are dropped from `l7s`. Every
+ * store calls it before it reads a batch, on its own thread.
+ */
+export function wholeL7(b: FlowBatch): void {
+  const vars = b.l7vars;
+  if (vars === undefined) return;
+  const old = b.l7s;
+  const l7s: string[] = [];
+  const kept = new Map<number, number>();
+  const templates = new Map<number, Layer7>();
+  for (let i = 0; i < b.count; i++) {
+    const id = b.l7[i];
+    if (id === 0) continue;
+    if (b.flags[i] & F_L7_VARS) {
+      let t = templates.get(id);
+      if (t === undefined) templates.set(id, (t = JSON.parse(old[id - 1]) as Layer7));
+      b.l7[i] = l7s.push(JSON.stringify(fillL7(t, vars[i]!)));
+      b.flags[i] &= ~F_L7_VARS;
+    } else {
+      let n = kept.get(id);
+      if (n === undefined) kept.set(id, (n = l7s.push(old[id - 1])));
+      b.l7[i] = n;
+    }
+  }
+  b.l7s = l7s;
+  b.l7vars = undefined;
 }

@@ -5,15 +5,7 @@
  */
 import type { Endpoint, FlowEvent, Layer7 } from '../flow/types.js';
 import { isSharedEndpoint } from '../flow/json-codec.js';
-import {
-  F_FLOW,
-  l7FullJson,
-  l7Json,
-  newSplitParts,
-  restJson,
-  splitScalars,
-  type SplitParts,
-} from './flow-split.js';
+import { F_FLOW, l7Json, newSplitParts, restJson, splitScalars, type SplitParts } from './flow-split.js';
 import { endpointEq, l7Eq, restEq } from './fragment-equality.js';
 import { FRAGMENT_KINDS, FragmentTable } from './fragment-table.js';
 import type { Attrs, EndpointAttr, L7Attr, RestAttr } from './dims.js';
@@ -96,11 +88,6 @@ export class FlowInterner {
       );
     } else ids.l7 = 0;
     ids.rest = this.rests.intern(f.Summary, f.IP?.source, f.IP?.destination, this.eqRest, this.jsonRest);
-  }
-
-  /** JSON of the whole L7 record of the last interned event, without the latency column. */
-  l7FullJson(): string {
-    return l7FullJson(this.l7v, this.parts);
   }
 
   /** Releases the references of one stored event. */

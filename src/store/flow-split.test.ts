@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowEvent } from '../flow/types.js';
 import { RingStore } from './ring-store.js';
 import { F_FLOW, F_FLOW_TIME, F_L7_VARS, F_LATENCY, F_PORTS, F_UUID } from './flow-split.js';
-import { FlowBatchBuilder } from './batch.js';
+import { FlowBatchBuilder, wholeL7 } from './batch.js';
 import { goldenEvents } from './testing.js';
 import { formatUuid, parseUuid } from './uuid.js';
 
@@ -205,37 +205,46 @@ describe('flow split/join', () => {
   it('gives the persistent store whole L7 records, without the ring-only flag', () => {
     const ring = new RingStore({ capacity: 8 });
     const builder = new FlowBatchBuilder(8);
-    const mk = (id: string): FlowEvent => ({
+    const mk = (id: string, ua = 'c'): FlowEvent => ({
       flow: {
         time: T,
         l7: {
           latency_ns: '7',
           http: http([
             ['x-request-id', id],
-            ['user-agent', 'c'],
+            ['user-agent', ua],
           ]),
         },
       },
     });
-    for (const id of ['a', 'b']) builder.add(ring.appendOne(mk(id)), ring.interner);
+    const plain: FlowEvent = { flow: { time: T, l7: { http: { url: 'u' } } } };
+    for (const ev of [mk('a'), plain, mk('b'), mk('c', 'd'), plain])
+      builder.add(ring.appendOne(ev), ring.interner);
     const b = builder.take()!;
-    expect(b.flags[0] & F_L7_VARS).toBe(0);
+    // In transit: the ring's templates and the values, flagged.
+    expect(b.l7s).toHaveLength(3);
+    expect(b.flags[0] & F_L7_VARS).toBe(F_L7_VARS);
+    expect(b.l7vars?.slice(0, 5)).toStrictEqual(['a', undefined, 'b', 'c', undefined]);
+    wholeL7(b);
+    expect(b.l7vars).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(b.flags[i] & F_L7_VARS).toBe(0);
     expect(b.flags[0] & F_LATENCY).toBe(F_LATENCY);
+    const whole = (id: string, ua = 'c') => ({
+      http: http([
+        ['x-request-id', id],
+        ['user-agent', ua],
+      ]),
+    });
+    // Templates no row uses any more are gone; the plain record is kept once.
     expect(b.l7s.map((j) => JSON.parse(j) as unknown)).toStrictEqual([
-      {
-        http: http([
-          ['x-request-id', 'a'],
-          ['user-agent', 'c'],
-        ]),
-      },
-      {
-        http: http([
-          ['x-request-id', 'b'],
-          ['user-agent', 'c'],
-        ]),
-      },
+      whole('a'),
+      { http: { url: 'u' } },
+      whole('b'),
+      whole('c', 'd'),
     ]);
-    expect([b.l7[0], b.l7[1]]).toStrictEqual([1, 2]);
+    expect(Array.from(b.l7.subarray(0, 5))).toStrictEqual([1, 2, 3, 4, 2]);
+    wholeL7(b);
+    expect(b.l7s).toHaveLength(4);
   });
 
   it('hands out frozen shared parts', () => {

@@ -257,9 +257,10 @@ export function l7Json(l7: Layer7, p: SplitParts): string {
   return JSON.stringify(p.flags & F_LATENCY ? { ...l7, latency_ns } : l7);
 }
 
-/** JSON of the whole L7 record of `l7` (without the latency column): the persistent store's form. */
-export function l7FullJson(l7: Layer7, p: SplitParts): string {
-  return JSON.stringify(p.flags & F_LATENCY ? { ...l7, latency_ns: undefined } : l7);
+/** A template L7 record (see l7Json) with the per-request header values `vars` put back. */
+export function fillL7(template: Layer7, vars: L7Vars): Layer7 {
+  const http = template.http!;
+  return { ...template, http: { ...http, headers: fillHeaders(http.headers!, vars) } };
 }
 
 /** JSON of the rest fragment of `ev`. */
@@ -319,8 +320,7 @@ export function joinEvent(
   const l7 = frags.l7;
   if (l7) {
     if (flags & F_L7_VARS && l7vars !== undefined) {
-      const http = l7.http!;
-      const out: Layer7 = { ...l7, http: { ...http, headers: fillHeaders(http.headers!, l7vars) } };
+      const out = fillL7(l7, l7vars);
       if (flags & F_LATENCY) out.latency_ns = String(latency);
       flow.l7 = out;
     } else flow.l7 = flags & F_LATENCY ? { ...l7, latency_ns: String(latency) } : l7;
