@@ -1,10 +1,12 @@
 /**
  * RingStore figures: memory per flow, append rate, read rate.
  *
- *   node --expose-gc --import tsx bench/ring.ts [count=1000000] [mode=varied|templates|both]
+ *   node --expose-gc --import tsx bench/ring.ts [count=1000000] [mode=varied|templates|sim|both|all]
  *
  * Flows are the 300 flows of test/golden-hubble/input.jsonl replayed by src/store/synthetic.ts
- * ("varied" adds random ports, latencies, unique HTTP request ids and 5,000 world IPs).
+ * ("varied" adds random ports, latencies, unique HTTP request ids and 5,000 world IPs), or
+ * ("sim") the simulator's `healthy` scenario, as `serve --source simulator` ingests it. "both"
+ * runs templates and varied, "all" the three.
  * Memory is heap + ArrayBuffers after forced GCs, before vs. after filling a ring of `count`
  * slots, so it covers the columns, the fragment pool and its maps. The events are generated on
  * the fly and dropped, so they are not counted.
@@ -12,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeEvent, type FlowEvent } from '../src/flow/index.js';
 import { RingStore, readRing, syntheticFlows, RING_SLOT_BYTES } from '../src/store/index.js';
+import { loadScenario, simulate } from '../src/sim/index.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const modeArg = process.argv[3] ?? 'both';
@@ -43,11 +46,28 @@ function timed(f: () => void): [number, number] {
   return [(performance.now() - t0) / 1000, (c.user + c.system) / 1e6];
 }
 
-function memory(mode: 'varied' | 'templates'): RingStore {
+type Mode = 'varied' | 'templates' | 'sim';
+
+/** `n` flows of a mode. */
+function* flows(mode: Mode, n: number, seed = 1): Generator<FlowEvent> {
+  if (mode !== 'sim') {
+    yield* syntheticFlows(templates, n, { mode, seed });
+    return;
+  }
+  // The healthy scenario makes about 530 flows per simulated second.
+  let left = n;
+  for (const ev of simulate(loadScenario('healthy'), { seed, durationMs: Math.ceil(n / 400) * 1000 })) {
+    if (left-- === 0) return;
+    yield ev;
+  }
+  throw new Error(`the healthy scenario gave fewer than ${n} flows`);
+}
+
+function memory(mode: Mode): RingStore {
   const before = mem();
   const ring = new RingStore({ capacity: count });
   const buf: FlowEvent[] = [];
-  for (const ev of syntheticFlows(templates, count, { mode })) {
+  for (const ev of flows(mode, count)) {
     buf.push(ev);
     if (buf.length === 4096) ring.appendBatch(buf.splice(0));
   }
@@ -62,8 +82,8 @@ function memory(mode: 'varied' | 'templates'): RingStore {
   return ring;
 }
 
-function appendRate(mode: 'varied' | 'templates'): void {
-  const pre = [...syntheticFlows(templates, 200_000, { mode, seed: 7 })];
+function appendRate(mode: Mode): void {
+  const pre = [...flows(mode, 200_000, 7)];
   const ring = new RingStore({ capacity: Math.min(count, 1_000_000) });
   const total = 2_000_000;
   const [wall, cpu] = timed(() => {
@@ -103,7 +123,9 @@ console.log(
 );
 for (const mode of modeArg === 'both'
   ? (['templates', 'varied'] as const)
-  : [modeArg as 'varied' | 'templates']) {
+  : modeArg === 'all'
+    ? (['templates', 'varied', 'sim'] as const)
+    : [modeArg as Mode]) {
   let ring: RingStore | undefined = memory(mode);
   readRate(ring, mode);
   ring = undefined;

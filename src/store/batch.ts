@@ -6,9 +6,9 @@
  * is self-contained: a receiver needs no shared state with the sender. A batch of 4096 typical
  * flows carries a few hundred distinct fragments.
  */
-import { F_L7_VARS, fillL7, type L7Vars } from './flow-split.js';
+import { F_L7_VARS, F_SUMMARY, fillL7, type L7Vars } from './flow-split.js';
 import type { FlowInterner } from './flow-interner.js';
-import type { Layer7 } from '../flow/types.js';
+import type { FlowEvent, Layer7 } from '../flow/types.js';
 
 /** Columns of `count` split flows plus the fragments they reference. */
 export interface FlowBatch {
@@ -33,10 +33,15 @@ export interface FlowBatch {
   rests: string[];
   /**
    * Only between the ring and the store's thread: the per-request HTTP header values of the rows
-   * flagged F_L7_VARS, whose `l7` fragment is then the ring's template. {@link wholeL7} turns
+   * flagged F_L7_VARS, whose `l7` fragment is then the ring's template. {@link storeForm} turns
    * them into whole L7 records on the store's side, off the ingest thread.
    */
   l7vars?: (L7Vars | undefined)[];
+  /**
+   * Likewise: the summaries of the rows flagged F_SUMMARY, whose `rest` fragment then lacks
+   * its `flow.Summary`.
+   */
+  summaries?: (string | undefined)[];
 }
 
 /** Allocates an empty batch with room for `n` flows. */
@@ -126,8 +131,9 @@ export class FlowBatchBuilder {
   /**
    * Adds the flow the ring's interner `it` split last (its scalars, fragment ids and fragments);
    * returns true when the batch is now full. A flow whose per-request header values went to the
-   * ring's slot column (F_L7_VARS) keeps the ring's template and its values (`l7vars`); the
-   * store's thread makes the whole record with {@link wholeL7}.
+   * ring's slot column (F_L7_VARS) keeps the ring's template and its values (`l7vars`), and a
+   * summary in the ring's column (F_SUMMARY) travels in `summaries`; the store's thread makes
+   * whole records with {@link storeForm}.
    */
   add(seq: number, it: FlowInterner): boolean {
     const p = it.parts;
@@ -146,6 +152,8 @@ export class FlowBatchBuilder {
     b.rest[i] = this.rest.id(frags.rest(ids.rest));
     if (p.flags & F_L7_VARS)
       (b.l7vars ??= new Array<L7Vars | undefined>(this.capacity).fill(undefined))[i] = p.l7vars;
+    if (p.flags & F_SUMMARY)
+      (b.summaries ??= new Array<string | undefined>(this.capacity).fill(undefined))[i] = p.summary;
     b.sport[i] = p.sport;
     b.dport[i] = p.dport;
     b.latency[i] = p.latency;
@@ -162,33 +170,82 @@ export class FlowBatchBuilder {
   }
 }
 
+const FLOW_OPEN = '{"flow":{';
+
 /**
- * Turns a batch from the ring's form into the persistent store's (in place): every row flagged
- * F_L7_VARS gets its whole L7 record (the template filled with its header values) as a fragment
- * of its own, and loses the flag; templates no other row uses are dropped from `l7s`. Every
- * store calls it before it reads a batch, on its own thread.
+ * Turns a batch from the ring's form into the persistent store's (in place), on the store's
+ * thread, before it reads the batch:
+ * - every row flagged F_L7_VARS gets its whole L7 record (the template filled with its header
+ *   values) as a fragment of its own;
+ * - every row flagged F_SUMMARY gets a rest fragment with its summary, one per distinct
+ *   (rest fragment, summary) pair of the batch;
+ * - the flags are cleared, and fragments no row uses any more are dropped from the lists.
  */
-export function wholeL7(b: FlowBatch): void {
+export function storeForm(b: FlowBatch): void {
   const vars = b.l7vars;
-  if (vars === undefined) return;
-  const old = b.l7s;
-  const l7s: string[] = [];
-  const kept = new Map<number, number>();
-  const templates = new Map<number, Layer7>();
-  for (let i = 0; i < b.count; i++) {
-    const id = b.l7[i];
-    if (id === 0) continue;
-    if (b.flags[i] & F_L7_VARS) {
+  if (vars !== undefined) {
+    const templates = new Map<number, Layer7>();
+    b.l7s = remap(b, b.l7, b.l7s, F_L7_VARS, (id, old, i) => {
       let t = templates.get(id);
       if (t === undefined) templates.set(id, (t = JSON.parse(old[id - 1]) as Layer7));
-      b.l7[i] = l7s.push(JSON.stringify(fillL7(t, vars[i]!)));
-      b.flags[i] &= ~F_L7_VARS;
+      return { key: undefined, json: () => JSON.stringify(fillL7(t, vars[i]!)) };
+    });
+    b.l7vars = undefined;
+  }
+  const sums = b.summaries;
+  if (sums !== undefined) {
+    const rests = new Map<number, FlowEvent>();
+    b.rests = remap(b, b.rest, b.rests, F_SUMMARY, (id, old, i) => {
+      const s = sums[i]!;
+      return {
+        key: `${id}\n${s}`,
+        json: () => {
+          const json = old[id - 1];
+          // The rest fragment of a flow starts with its flow object: put the summary first in
+          // it (readers do not depend on key order), without parsing and serialising again.
+          if (json.startsWith(FLOW_OPEN))
+            return `${FLOW_OPEN}"Summary":${JSON.stringify(s)}${json.charCodeAt(FLOW_OPEN.length) === 125 ? '' : ','}${json.slice(FLOW_OPEN.length)}`;
+          let t = rests.get(id);
+          if (t === undefined) rests.set(id, (t = JSON.parse(json) as FlowEvent));
+          return JSON.stringify({ ...t, flow: { ...t.flow, Summary: s } });
+        },
+      };
+    });
+    b.summaries = undefined;
+  }
+}
+
+/**
+ * New fragment list for one column: rows flagged `flag` get the fragment `made` describes
+ * (shared within the batch when it gives a key), the others keep theirs; the flag is cleared.
+ */
+function remap(
+  b: FlowBatch,
+  col: Uint32Array,
+  old: readonly string[],
+  flag: number,
+  made: (id: number, old: readonly string[], row: number) => { key: string | undefined; json: () => string },
+): string[] {
+  const list: string[] = [];
+  const kept = new Map<number, number>();
+  const byKey = new Map<string, number>();
+  for (let i = 0; i < b.count; i++) {
+    const id = col[i];
+    if (id === 0) continue;
+    if (b.flags[i] & flag) {
+      const m = made(id, old, i);
+      let n = m.key === undefined ? undefined : byKey.get(m.key);
+      if (n === undefined) {
+        n = list.push(m.json());
+        if (m.key !== undefined) byKey.set(m.key, n);
+      }
+      col[i] = n;
+      b.flags[i] &= ~flag;
     } else {
       let n = kept.get(id);
-      if (n === undefined) kept.set(id, (n = l7s.push(old[id - 1])));
-      b.l7[i] = n;
+      if (n === undefined) kept.set(id, (n = list.push(old[id - 1])));
+      col[i] = n;
     }
   }
-  b.l7s = l7s;
-  b.l7vars = undefined;
+  return list;
 }

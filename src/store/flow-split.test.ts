@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowEvent } from '../flow/types.js';
 import { RingStore } from './ring-store.js';
-import { F_FLOW, F_FLOW_TIME, F_L7_VARS, F_LATENCY, F_PORTS, F_UUID } from './flow-split.js';
-import { FlowBatchBuilder, wholeL7 } from './batch.js';
+import { F_FLOW, F_FLOW_TIME, F_L7_VARS, F_LATENCY, F_PORTS, F_SUMMARY, F_UUID } from './flow-split.js';
+import { FlowBatchBuilder, storeForm } from './batch.js';
 import { goldenEvents } from './testing.js';
 import { formatUuid, parseUuid } from './uuid.js';
 
@@ -136,6 +136,17 @@ describe('flow split/join', () => {
       flags: F_L7_VARS,
     },
     {
+      name: 'a summary goes to the summary column',
+      ev: { flow: { time: T, IP: { source: 'a', destination: 'b' }, Summary: 'TCP Flags: SYN' } },
+      flags: F_SUMMARY,
+    },
+    { name: 'an empty summary', ev: { flow: { time: T, Summary: '' } }, flags: F_SUMMARY },
+    {
+      name: 'a summary that is not a string stays in the fragment',
+      ev: { flow: { time: T, Summary: 7 as never } },
+      noFlags: F_SUMMARY,
+    },
+    {
       name: 'other headers only',
       ev: { flow: { time: T, l7: { http: http([['X-Request-Id', 'not lower case']]) } } },
       noFlags: F_L7_VARS,
@@ -225,7 +236,7 @@ describe('flow split/join', () => {
     expect(b.l7s).toHaveLength(3);
     expect(b.flags[0] & F_L7_VARS).toBe(F_L7_VARS);
     expect(b.l7vars?.slice(0, 5)).toStrictEqual(['a', undefined, 'b', 'c', undefined]);
-    wholeL7(b);
+    storeForm(b);
     expect(b.l7vars).toBeUndefined();
     for (let i = 0; i < 5; i++) expect(b.flags[i] & F_L7_VARS).toBe(0);
     expect(b.flags[0] & F_LATENCY).toBe(F_LATENCY);
@@ -243,8 +254,80 @@ describe('flow split/join', () => {
       whole('c', 'd'),
     ]);
     expect(Array.from(b.l7.subarray(0, 5))).toStrictEqual([1, 2, 3, 4, 2]);
-    wholeL7(b);
+    storeForm(b);
     expect(b.l7s).toHaveLength(4);
+  });
+
+  it('keeps one rest fragment for flows that differ only in their summary', () => {
+    const ring = new RingStore({ capacity: 16 });
+    const mk = (summary: string | undefined, reply = false): FlowEvent => ({
+      flow: {
+        time: T,
+        verdict: 'FORWARDED',
+        IP: { source: '10.0.0.1', destination: '10.0.0.2' },
+        is_reply: reply,
+        Type: 'L7',
+        Summary: summary,
+      },
+    });
+    const events = [
+      mk('HTTP/1.1 200 7ms (GET http://a/)'),
+      mk('HTTP/1.1 200 9ms (GET http://a/)'),
+      mk(undefined),
+    ];
+    events.push(mk('HTTP/1.1 200 7ms (GET http://a/)', true));
+    ring.appendBatch(
+      events.map((e) => (e.flow!.Summary === undefined ? { flow: { ...e.flow, Summary: undefined } } : e)),
+    );
+    expect(ring.cols.rest[1]).toBe(ring.cols.rest[0]);
+    expect(ring.cols.rest[2]).toBe(ring.cols.rest[0]);
+    expect(ring.cols.rest[3]).not.toBe(ring.cols.rest[0]);
+    expect(ring.cols.summary[3]).toBe(ring.cols.summary[0]);
+    expect(ring.interner.summaries.size).toBe(2);
+    for (let i = 0; i < events.length; i++) {
+      const back = ring.get(i)!;
+      expect(back.flow!.Summary).toBe(events[i].flow!.Summary);
+      expect(JSON.parse(JSON.stringify(back))).toStrictEqual(JSON.parse(JSON.stringify(events[i])));
+    }
+  });
+
+  it('gives the persistent store rest fragments with their summaries', () => {
+    const ring = new RingStore({ capacity: 8 });
+    const builder = new FlowBatchBuilder(8);
+    const mk = (summary: string, node = 'n'): FlowEvent => ({
+      flow: { time: T, node_name: node, IP: { source: 'a', destination: 'b' }, Summary: summary },
+    });
+    const first: FlowEvent = { node_name: 'w', flow: { time: T, Summary: 'z' } };
+    const empty: FlowEvent = { flow: { time: T, Summary: 'e' } };
+    const events = [
+      mk('x'),
+      mk('y'),
+      mk('x'),
+      { flow: { time: T, node_name: 'n' } },
+      mk('x', 'other'),
+      first,
+      empty,
+    ];
+    for (const ev of events) builder.add(ring.appendOne(ev), ring.interner);
+    const b = builder.take()!;
+    expect(b.rests).toHaveLength(5);
+    expect(b.summaries?.slice(0, 7)).toStrictEqual(['x', 'y', 'x', undefined, 'x', 'z', 'e']);
+    storeForm(b);
+    expect(b.summaries).toBeUndefined();
+    for (let i = 0; i < 7; i++) expect(b.flags[i] & F_SUMMARY).toBe(0);
+    // The wrapper's other members before the flow (parsed and serialised again), and an
+    // otherwise empty flow object.
+    expect(JSON.parse(b.rests[b.rest[5] - 1])).toStrictEqual({ node_name: 'w', flow: { Summary: 'z' } });
+    expect(b.rests[b.rest[6] - 1]).toBe('{"flow":{"Summary":"e"}}');
+    // One fragment per distinct (rest, summary) pair; the summary-less templates are gone.
+    expect(b.rests.slice(0, 4).map((j) => JSON.parse(j) as unknown)).toStrictEqual([
+      { flow: { node_name: 'n', IP: { source: 'a', destination: 'b' }, Summary: 'x' } },
+      { flow: { node_name: 'n', IP: { source: 'a', destination: 'b' }, Summary: 'y' } },
+      { flow: { node_name: 'n' } },
+      { flow: { node_name: 'other', IP: { source: 'a', destination: 'b' }, Summary: 'x' } },
+    ]);
+    expect(b.rests).toHaveLength(6);
+    expect(Array.from(b.rest.subarray(0, 5))).toStrictEqual([1, 2, 1, 3, 4]);
   });
 
   it('hands out frozen shared parts', () => {

@@ -63,6 +63,15 @@ export const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'x-datadog-parent-id',
 ]);
 
+/**
+ * `flow.Summary` (a string) is in the ring's summary column, and the rest fragment lacks it.
+ * Hubble's summaries of L7 flows carry the latency ("HTTP/1.1 200 7ms (GET …)"), so kept in the
+ * rest fragment they made a fragment per latency and route: ten times as many rest fragments
+ * in the simulator's traffic. Ring only: batches for the persistent store carry the summaries
+ * alongside until the store's thread puts them back (see storeForm in batch.ts).
+ */
+export const F_SUMMARY = 128;
+
 /** Values of a slot's per-request headers, in header order: one string, or several. */
 export type L7Vars = string | readonly string[];
 
@@ -83,6 +92,8 @@ export interface SplitParts {
   portKey: PortKey | undefined;
   /** The per-request header values when `flags & F_L7_VARS`. */
   l7vars: L7Vars | undefined;
+  /** `flow.Summary` when `flags & F_SUMMARY`. */
+  summary: string | undefined;
 }
 
 /** Creates a scratch SplitParts. */
@@ -97,6 +108,7 @@ export function newSplitParts(): SplitParts {
     latency: 0,
     portKey: undefined,
     l7vars: undefined,
+    summary: undefined,
   };
 }
 
@@ -118,6 +130,7 @@ export function splitScalars(ev: FlowEvent, out: SplitParts): void {
   out.secs = out.nanos = out.sport = out.dport = out.latency = 0;
   out.portKey = undefined;
   out.l7vars = undefined;
+  out.summary = undefined;
   const f = ev.flow;
   if (!f) {
     out.flags = setTime(out, ev.time) ? F_EVENT_TIME : 0;
@@ -129,6 +142,11 @@ export function splitScalars(ev: FlowEvent, out: SplitParts): void {
     if (ev.time === f.time) flags |= F_EVENT_TIME;
   } else if (setTime(out, ev.time)) flags |= F_EVENT_TIME;
   if (f.uuid !== undefined && parseUuid(f.uuid, out.uuid)) flags |= F_UUID;
+  const summary = f.Summary;
+  if (typeof summary === 'string') {
+    flags |= F_SUMMARY;
+    out.summary = summary;
+  }
   const l7 = f.l7;
   if (l7 !== undefined) {
     const lat = l7.latency_ns;
@@ -276,6 +294,7 @@ export function restJson(ev: FlowEvent, p: SplitParts): string {
     ...f,
     time: flags & F_FLOW_TIME ? undefined : f.time,
     uuid: flags & F_UUID ? undefined : f.uuid,
+    Summary: flags & F_SUMMARY ? undefined : f.Summary,
     source: undefined,
     destination: undefined,
     l7: undefined,
@@ -307,6 +326,7 @@ export function joinEvent(
   dport: number,
   latency: number,
   l7vars?: L7Vars,
+  summary?: string,
 ): FlowEvent {
   const rest = frags.rest;
   const time = flags & (F_FLOW_TIME | F_EVENT_TIME) ? formatTimeCached(secs, nanos) : undefined;
@@ -315,6 +335,7 @@ export function joinEvent(
   const flow: Flow = { ...rf };
   if (flags & F_FLOW_TIME) flow.time = time;
   if (flags & F_UUID) flow.uuid = formatUuid(uuid, uuidOffset);
+  if (flags & F_SUMMARY && summary !== undefined) flow.Summary = summary;
   if (frags.src) flow.source = frags.src;
   if (frags.dst) flow.destination = frags.dst;
   const l7 = frags.l7;

@@ -56,12 +56,21 @@ describe('RingStore wraparound', () => {
 
   it('frees the fragments of overwritten flows', () => {
     const ring = new RingStore({ capacity: 50 });
-    for (let i = 0; i < 50; i++) ring.append(flowAt(base + i, { pod: `unique-${i}` }));
+    for (let i = 0; i < 50; i++) {
+      const ev = flowAt(base + i, { pod: `unique-${i}` });
+      ring.append({ ...ev, flow: { ...ev.flow, Summary: `summary ${i}` } });
+    }
     const full = ring.stats().fragments;
-    for (let i = 0; i < 500; i++) ring.append(flowAt(base + i, { pod: 'same' }));
-    // 50 unique source endpoints are gone; what is left is one source, one destination, one rest.
-    expect(full).toBeGreaterThanOrEqual(52);
-    expect(ring.stats().fragments).toBe(3);
+    for (let i = 0; i < 500; i++) {
+      const ev = flowAt(base + i, { pod: 'same' });
+      ring.append({ ...ev, flow: { ...ev.flow, Summary: 'same' } });
+    }
+    // 50 unique source endpoints and summaries are gone; what is left is one source, one
+    // destination, one rest and one summary.
+    expect(full).toBeGreaterThanOrEqual(102);
+    expect(ring.stats().fragments).toBe(4);
+    expect(ring.interner.summaries.size).toBe(1);
+    expect(ring.get(549)!.flow!.Summary).toBe('same');
   });
 
   it('continues numbering from firstSeq', () => {

@@ -33,7 +33,7 @@ export const defaultRingStoreOptions: RingStoreOptions = { capacity: 1_048_575 }
 export const MAX_RING_CAPACITY = 1 << 25;
 
 /** Bytes of columns per slot: typed arrays, and the reference of the `l7vars` array. */
-export const RING_SLOT_BYTES = 4 + 4 + 1 + 16 + 4 * 4 + 2 + 2 + 4 + 8;
+export const RING_SLOT_BYTES = 4 + 4 + 1 + 16 + 4 * 4 + 2 + 2 + 4 + 4 + 8;
 
 /** Copies 16 bytes (TypedArray.set costs more than this loop for so few bytes). */
 export function copy16(from: Uint8Array, to: Uint8Array, at: number): void {
@@ -86,7 +86,7 @@ export function validateRingStoreOptions(o: RingStoreOptions): RingStoreOptions 
 /** The bounded columnar ring. */
 export class RingStore implements RowSource {
   readonly capacity: number;
-  readonly cols: FlowColumns & { readonly l7vars: (L7Vars | undefined)[] };
+  readonly cols: FlowColumns & { readonly l7vars: (L7Vars | undefined)[]; readonly summary: Uint32Array };
   readonly frags: FragmentLookup;
   /** Splits and interns appended events; exposes the last event's parts and fragment ids. */
   readonly interner = new FlowInterner();
@@ -110,6 +110,7 @@ export class RingStore implements RowSource {
       sport: new Uint16Array(n),
       dport: new Uint16Array(n),
       latency: new Uint32Array(n),
+      summary: new Uint32Array(n),
       l7vars: filledArray(n),
     };
     this.frags = this.interner.lookup;
@@ -154,7 +155,8 @@ export class RingStore implements RowSource {
     const i = seq % this.capacity;
     const c = this.cols;
     const it = this.interner;
-    if (seq - this.firstSeq >= this.capacity) it.release(c.src[i], c.dst[i], c.l7[i], c.rest[i]);
+    if (seq - this.firstSeq >= this.capacity)
+      it.release(c.src[i], c.dst[i], c.l7[i], c.rest[i], c.summary[i]);
     it.intern(ev);
     const p = it.parts;
     const ids = it.ids;
@@ -166,6 +168,7 @@ export class RingStore implements RowSource {
     c.dst[i] = ids.dst;
     c.l7[i] = ids.l7;
     c.rest[i] = ids.rest;
+    c.summary[i] = ids.summary;
     c.sport[i] = p.sport;
     c.dport[i] = p.dport;
     c.latency[i] = p.latency;

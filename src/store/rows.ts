@@ -25,6 +25,8 @@ export type FlowColumns = Pick<
 > & {
   /** The ring's per-request HTTP header values (F_L7_VARS); batches have none. */
   readonly l7vars?: readonly (L7Vars | undefined)[];
+  /** The ring's summary ids (F_SUMMARY); batches have none. */
+  readonly summary?: Uint32Array;
 };
 
 /** Resolves fragment ids of a column set. */
@@ -32,6 +34,8 @@ export interface FragmentLookup {
   endpoint(id: number): EndpointFragment | undefined;
   l7(id: number): L7Fragment | undefined;
   rest(id: number): RestFragment | undefined;
+  /** The ring's summaries (F_SUMMARY). */
+  summary?(id: number): string | undefined;
 }
 
 /** Columns plus their fragments. */
@@ -60,6 +64,7 @@ export function rowEvent(r: RowSource, i: number): FlowEvent {
     c.dport[i],
     c.latency[i],
     c.l7vars?.[i],
+    c.summary === undefined ? undefined : f.summary?.(c.summary[i]),
   );
 }
 

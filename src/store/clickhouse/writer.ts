@@ -8,7 +8,7 @@
  * dimension columns is built once per distinct fragment, so a flow row is mostly concatenation.
  */
 import { createHash } from 'node:crypto';
-import { wholeL7, type FlowBatch } from '../batch.js';
+import { storeForm, type FlowBatch } from '../batch.js';
 import { endpointAttrs, l7Attrs, restAttrs } from '../dims.js';
 import type { Endpoint, FlowEvent, Layer7 } from '../../flow/types.js';
 import { formatUuid } from '../uuid.js';
@@ -130,7 +130,7 @@ export class BatchEncoder {
 
   /** Encodes one batch. */
   encode(b: FlowBatch): BatchBodies {
-    wholeL7(b);
+    storeForm(b);
     const kinds: [Kind, string[]][] = [
       ['endpoint', b.endpoints],
       ['l7', b.l7s],

@@ -25,7 +25,7 @@ import {
   type DuckDBAppender,
   type DuckDBConnection,
 } from '@duckdb/node-api';
-import { wholeL7, type FlowBatch } from '../batch.js';
+import { storeForm, type FlowBatch } from '../batch.js';
 import { endpointAttrs, l7Attrs, restAttrs } from '../dims.js';
 import { CODE_DIMS, FRAGMENT_TABLES, rollupInsertSql } from './sql.js';
 import { DimDict } from './dim-dict.js';
@@ -177,7 +177,7 @@ export class FlowWriter {
    * `rollup` table therefore always holds exactly the flows up to some seq.
    */
   async append(b: FlowBatch): Promise<void> {
-    wholeL7(b);
+    storeForm(b);
     if (this.accStale) await this.resyncRollup();
     await this.con.run('BEGIN TRANSACTION');
     let newest = 0;
