@@ -136,6 +136,39 @@ describe('flow split/join', () => {
       flags: F_L7_VARS,
     },
     {
+      name: 'a Kafka correlation id goes to the slot',
+      ev: {
+        flow: {
+          time: T,
+          l7: {
+            type: 'RESPONSE',
+            kafka: { error_code: 3, api_version: 2, api_key: 'produce', correlation_id: 991, topic: 't' },
+          },
+        },
+      },
+      flags: F_L7_VARS,
+    },
+    {
+      name: 'a Kafka correlation id that is not an integer stays in the fragment',
+      ev: { flow: { time: T, l7: { kafka: { correlation_id: 1.5, topic: 't' } } } },
+      noFlags: F_L7_VARS,
+    },
+    {
+      name: 'a correlation id of 0 (not canonical) round-trips',
+      ev: { flow: { time: T, l7: { kafka: { correlation_id: 0, topic: 't' } } } },
+      flags: F_L7_VARS,
+    },
+    {
+      name: 'HTTP and Kafka in one record: the headers go to the slot, Kafka stays whole',
+      ev: {
+        flow: {
+          time: T,
+          l7: { http: http([['x-request-id', 'r9']]), kafka: { correlation_id: 5, topic: 't' } },
+        },
+      },
+      flags: F_L7_VARS,
+    },
+    {
       name: 'a summary goes to the summary column',
       ev: { flow: { time: T, IP: { source: 'a', destination: 'b' }, Summary: 'TCP Flags: SYN' } },
       flags: F_SUMMARY,
@@ -211,6 +244,23 @@ describe('flow split/join', () => {
     expect(ring.get(0)).toStrictEqual(literal);
     for (let i = 0; i < events.length; i++) expect(ring.get(i + 1)).toStrictEqual(events[i]);
     expect(ring.interner.l7s.jsonChars).toBeLessThan(300);
+  });
+
+  it('keeps one L7 fragment for Kafka requests that differ only in their correlation id', () => {
+    const ring = new RingStore({ capacity: 64 });
+    const ev = (c: number, topic = 'orders'): FlowEvent => ({
+      flow: { time: T, l7: { type: 'REQUEST', kafka: { api_key: 'produce', correlation_id: c, topic } } },
+    });
+    const events = [...Array.from({ length: 30 }, (_, i) => ev(i + 1)), ev(99, 'payments')];
+    ring.appendBatch(events);
+    expect(ring.interner.l7s.size).toBe(2);
+    for (let i = 0; i < events.length; i++) expect(ring.get(i)).toStrictEqual(events[i]);
+    const builder = new FlowBatchBuilder(4);
+    builder.add(ring.appendOne(ev(7)), ring.interner);
+    builder.add(ring.appendOne(ev(8)), ring.interner);
+    const b = builder.take()!;
+    storeForm(b);
+    expect(b.l7s.map((j) => JSON.parse(j) as unknown)).toStrictEqual([ev(7).flow!.l7, ev(8).flow!.l7]);
   });
 
   it('gives the persistent store whole L7 records, without the ring-only flag', () => {

@@ -35,9 +35,10 @@ export const F_FLOW = 16;
 /** The ports of l4's TCP/UDP/SCTP member are the port columns. */
 export const F_PORTS = 32;
 /**
- * The values of the flow's per-request HTTP headers (`PER_REQUEST_HEADERS`) are in the ring's
- * per-slot `l7vars` column, and its L7 fragment holds "" in their place. Ring only: batches for
- * the persistent store carry the whole L7 record instead (see FlowBatchBuilder).
+ * The flow's per-request L7 values are in the ring's per-slot `l7vars` column: the values of its
+ * per-request HTTP headers (`PER_REQUEST_HEADERS`; its L7 fragment holds "" in their place), or
+ * its Kafka `correlation_id` (the fragment lacks it). Ring only: batches for the persistent store
+ * carry the values alongside until the store's thread puts them back (see storeForm in batch.ts).
  */
 export const F_L7_VARS = 64;
 
@@ -72,8 +73,11 @@ export const PER_REQUEST_HEADERS: ReadonlySet<string> = new Set([
  */
 export const F_SUMMARY = 128;
 
-/** Values of a slot's per-request headers, in header order: one string, or several. */
-export type L7Vars = string | readonly string[];
+/**
+ * A slot's per-request L7 values (F_L7_VARS): the values of its per-request HTTP headers in
+ * header order (one string, or several), or (a number) its Kafka record's `correlation_id`.
+ */
+export type L7Vars = string | readonly string[] | number;
 
 type PortKey = 'TCP' | 'UDP' | 'SCTP';
 const PORT_KEYS: readonly PortKey[] = ['TCP', 'UDP', 'SCTP'];
@@ -154,12 +158,23 @@ export function splitScalars(ev: FlowEvent, out: SplitParts): void {
       flags |= F_LATENCY;
       out.latency = +lat;
     }
-    const hs = l7.http?.headers;
-    if (hs !== undefined && hs.length > 0) {
-      const vars = requestVars(hs);
-      if (vars !== undefined) {
+    const http = l7.http;
+    if (http !== undefined) {
+      const hs = http.headers;
+      if (hs !== undefined && hs.length > 0) {
+        const vars = requestVars(hs);
+        if (vars !== undefined) {
+          flags |= F_L7_VARS;
+          out.l7vars = vars;
+        }
+      }
+    } else {
+      // Kafka correlates a request and its response by an id of the client's, different for
+      // every request.
+      const c = l7.kafka?.correlation_id;
+      if (typeof c === 'number' && Number.isInteger(c)) {
         flags |= F_L7_VARS;
-        out.l7vars = vars;
+        out.l7vars = c;
       }
     }
   }
@@ -228,7 +243,7 @@ function templateHeaders(hs: readonly HTTPHeader[]): HTTPHeader[] {
 }
 
 /** `hs` (a template) with the per-request values of `vars` put back, in order. */
-function fillHeaders(hs: readonly HTTPHeader[], vars: L7Vars): HTTPHeader[] {
+function fillHeaders(hs: readonly HTTPHeader[], vars: string | readonly string[]): HTTPHeader[] {
   let k = 0;
   return hs.map((h) => {
     if (!PER_REQUEST_HEADERS.has(h.key as string)) return h;
@@ -265,18 +280,24 @@ export function sameValue(a: unknown, b: unknown, skip?: ReadonlySet<string>): b
   return n === m;
 }
 
-/** JSON of the L7 fragment of `l7`: a template when `flags & F_L7_VARS` (the ring's form). */
+/**
+ * JSON of the L7 fragment of `l7`: a template when `flags & F_L7_VARS` (the ring's form), with
+ * "" for the per-request header values, or without the Kafka `correlation_id`.
+ */
 export function l7Json(l7: Layer7, p: SplitParts): string {
   const latency_ns = p.flags & F_LATENCY ? undefined : l7.latency_ns;
   if (p.flags & F_L7_VARS) {
+    if (typeof p.l7vars === 'number')
+      return JSON.stringify({ ...l7, latency_ns, kafka: { ...l7.kafka, correlation_id: undefined } });
     const http = l7.http!;
     return JSON.stringify({ ...l7, latency_ns, http: { ...http, headers: templateHeaders(http.headers!) } });
   }
   return JSON.stringify(p.flags & F_LATENCY ? { ...l7, latency_ns } : l7);
 }
 
-/** A template L7 record (see l7Json) with the per-request header values `vars` put back. */
+/** A template L7 record (see l7Json) with its per-request values `vars` put back. */
 export function fillL7(template: Layer7, vars: L7Vars): Layer7 {
+  if (typeof vars === 'number') return { ...template, kafka: { ...template.kafka, correlation_id: vars } };
   const http = template.http!;
   return { ...template, http: { ...http, headers: fillHeaders(http.headers!, vars) } };
 }

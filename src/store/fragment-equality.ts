@@ -8,7 +8,7 @@
  * objects keep unused fields as undefined, ever matched its rest fragment, and each one paid a
  * JSON.stringify to be found by its text.
  */
-import type { Endpoint, FlowEvent, Flow, HTTP, Layer4, Layer7, IP, Workload } from '../flow/types.js';
+import type { Endpoint, FlowEvent, Flow, HTTP, Kafka, Layer4, Layer7, IP, Workload } from '../flow/types.js';
 import {
   F_EVENT_TIME,
   F_FLOW_TIME,
@@ -101,6 +101,12 @@ function httpTemplateEq(a: HTTP, b: HTTP | undefined): boolean {
   return true;
 }
 const KEY_VALUE: ReadonlySet<string> = new Set(['key', 'value']);
+const CORRELATION: ReadonlySet<string> = new Set(['correlation_id']);
+
+/** Kafka equality of a live record whose correlation id went to the slot, and a template without one. */
+function kafkaTemplateEq(a: Kafka, b: Kafka | undefined): boolean {
+  return b !== undefined && b.correlation_id === undefined && sameValue(a, b, CORRELATION);
+}
 
 /**
  * L7 equality, ignoring latency_ns when the latency column holds it, and the per-request header
@@ -109,8 +115,11 @@ const KEY_VALUE: ReadonlySet<string> = new Set(['key', 'value']);
 export function l7Eq(a: Layer7, p: SplitParts, b: Layer7): boolean {
   const skipLat = (p.flags & F_LATENCY) !== 0;
   if (a.type !== b.type || (!skipLat && a.latency_ns !== b.latency_ns)) return false;
-  const httpEq = p.flags & F_L7_VARS ? httpTemplateEq(a.http!, b.http) : sameValue(a.http, b.http);
-  if (!sameValue(a.dns, b.dns) || !httpEq || !sameValue(a.kafka, b.kafka)) return false;
+  const vars = p.flags & F_L7_VARS ? p.l7vars : undefined;
+  const kafka = typeof vars === 'number';
+  const httpEq = vars !== undefined && !kafka ? httpTemplateEq(a.http!, b.http) : sameValue(a.http, b.http);
+  if (!sameValue(a.dns, b.dns) || !httpEq) return false;
+  if (kafka ? !kafkaTemplateEq(a.kafka!, b.kafka) : !sameValue(a.kafka, b.kafka)) return false;
   return countEq(a, skipLat && a.latency_ns !== undefined ? 1 : 0, b);
 }
 
