@@ -105,6 +105,8 @@ export class FragmentTable<O, A> {
   private readonly entries: (Interned<O, A> | undefined)[] = [undefined];
   private readonly free: number[] = [];
   private chars = 0;
+  /** Fragments created, and texts serialised to look one up (equal when every lookup by key finds its fragment). */
+  readonly counts = { created: 0, serialised: 0 };
 
   constructor(private readonly kind: FragmentKind<O, A>) {}
 
@@ -135,6 +137,7 @@ export class FragmentTable<O, A> {
       }
     }
     const text = json();
+    this.counts.serialised++;
     const found = this.byJson.get(text);
     if (found !== undefined) {
       this.entries[found]!.refs++;
@@ -146,6 +149,7 @@ export class FragmentTable<O, A> {
   private create(json: string, key: Key | undefined, live: O | undefined): number {
     // JSON.stringify returns a long text as a tree of parts (about 150 B more per fragment).
     flatten(json);
+    this.counts.created++;
     const id = this.free.pop() ?? this.entries.length;
     const e = new Interned(json, key, this.kind, live);
     if (id === this.entries.length) this.entries.push(e);
