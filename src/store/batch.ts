@@ -38,10 +38,11 @@ export interface FlowBatch {
    */
   l7vars?: (L7Vars | undefined)[];
   /**
-   * Likewise: the summaries of the rows flagged F_SUMMARY, whose `rest` fragment then lacks
-   * its `flow.Summary`.
+   * Likewise, for the rows flagged F_SUMMARY (whose `rest` fragment then lacks its
+   * `flow.Summary`): `summary[i]` is a batch-local id, 1-based, into `summaryTexts`.
    */
-  summaries?: (string | undefined)[];
+  summary?: Uint32Array;
+  summaryTexts?: string[];
 }
 
 /** Allocates an empty batch with room for `n` flows. */
@@ -81,6 +82,7 @@ export function batchTransferList(b: FlowBatch): ArrayBuffer[] {
     b.sport,
     b.dport,
     b.latency,
+    ...(b.summary ? [b.summary] : []),
   ].map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -106,6 +108,8 @@ export class FlowBatchBuilder {
   private ep!: LocalIds;
   private l7!: LocalIds;
   private rest!: LocalIds;
+  /** Batch-local summary ids, keyed by the ring's interned summary string. */
+  private sums = new Map<string, number>();
 
   constructor(readonly capacity: number) {
     this.b = allocBatch(capacity);
@@ -116,6 +120,7 @@ export class FlowBatchBuilder {
     this.ep = new LocalIds(this.b.endpoints);
     this.l7 = new LocalIds(this.b.l7s);
     this.rest = new LocalIds(this.b.rests);
+    this.sums = new Map();
   }
 
   /** Flows in the current batch. */
@@ -132,7 +137,7 @@ export class FlowBatchBuilder {
    * Adds the flow the ring's interner `it` split last (its scalars, fragment ids and fragments);
    * returns true when the batch is now full. A flow whose per-request header values went to the
    * ring's slot column (F_L7_VARS) keeps the ring's template and its values (`l7vars`), and a
-   * summary in the ring's column (F_SUMMARY) travels in `summaries`; the store's thread makes
+   * summary in the ring's column (F_SUMMARY) travels in `summary`; the store's thread makes
    * whole records with {@link storeForm}.
    */
   add(seq: number, it: FlowInterner): boolean {
@@ -152,8 +157,14 @@ export class FlowBatchBuilder {
     b.rest[i] = this.rest.id(frags.rest(ids.rest));
     if (p.flags & F_L7_VARS)
       (b.l7vars ??= new Array<L7Vars | undefined>(this.capacity).fill(undefined))[i] = p.l7vars;
-    if (p.flags & F_SUMMARY)
-      (b.summaries ??= new Array<string | undefined>(this.capacity).fill(undefined))[i] = p.summary;
+    if (p.flags & F_SUMMARY) {
+      // The table's string (its hash is kept), each once per batch: a batch is posted to the
+      // store's thread, and cloning a string per flow cost the ingest thread more than the rest.
+      const text = it.summaries.get(ids.summary)!;
+      let local = this.sums.get(text);
+      if (local === undefined) this.sums.set(text, (local = (b.summaryTexts ??= []).push(text)));
+      (b.summary ??= new Uint32Array(this.capacity))[i] = local;
+    }
     b.sport[i] = p.sport;
     b.dport[i] = p.dport;
     b.latency[i] = p.latency;
@@ -192,13 +203,15 @@ export function storeForm(b: FlowBatch): void {
     });
     b.l7vars = undefined;
   }
-  const sums = b.summaries;
-  if (sums !== undefined) {
+  const sid = b.summary;
+  const texts = b.summaryTexts;
+  if (sid !== undefined && texts !== undefined) {
     const rests = new Map<number, FlowEvent>();
     b.rests = remap(b, b.rest, b.rests, F_SUMMARY, (id, old, i) => {
-      const s = sums[i]!;
+      const s = texts[sid[i] - 1];
       return {
-        key: `${id}\n${s}`,
+        // Unique per (rest, summary) pair: both ids are at most b.count.
+        key: id * (b.count + 1) + sid[i],
         json: () => {
           const json = old[id - 1];
           // The rest fragment of a flow starts with its flow object: put the summary first in
@@ -211,8 +224,9 @@ export function storeForm(b: FlowBatch): void {
         },
       };
     });
-    b.summaries = undefined;
   }
+  b.summary = undefined;
+  b.summaryTexts = undefined;
 }
 
 /**
@@ -224,11 +238,11 @@ function remap(
   col: Uint32Array,
   old: readonly string[],
   flag: number,
-  made: (id: number, old: readonly string[], row: number) => { key: string | undefined; json: () => string },
+  made: (id: number, old: readonly string[], row: number) => { key: number | undefined; json: () => string },
 ): string[] {
   const list: string[] = [];
   const kept = new Map<number, number>();
-  const byKey = new Map<string, number>();
+  const byKey = new Map<number, number>();
   for (let i = 0; i < b.count; i++) {
     const id = col[i];
     if (id === 0) continue;
