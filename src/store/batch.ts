@@ -32,8 +32,9 @@ export interface FlowBatch {
   l7s: string[];
   rests: string[];
   /**
-   * Only between the ring and the store's thread: the per-request HTTP header values of the rows
-   * flagged F_L7_VARS, whose `l7` fragment is then the ring's template. {@link storeForm} turns
+   * Only between the ring and the store's thread: the per-request L7 values (HTTP header values,
+   * or a Kafka correlation id) of the rows flagged F_L7_VARS, whose `l7` fragment is then the
+   * ring's template. {@link storeForm} turns
    * them into whole L7 records on the store's side, off the ingest thread.
    */
   l7vars?: (L7Vars | undefined)[];
@@ -135,7 +136,7 @@ export class FlowBatchBuilder {
 
   /**
    * Adds the flow the ring's interner `it` split last (its scalars, fragment ids and fragments);
-   * returns true when the batch is now full. A flow whose per-request header values went to the
+   * returns true when the batch is now full. A flow whose per-request L7 values went to the
    * ring's slot column (F_L7_VARS) keeps the ring's template and its values (`l7vars`), and a
    * summary in the ring's column (F_SUMMARY) travels in `summary`; the store's thread makes
    * whole records with {@link storeForm}.
@@ -186,7 +187,7 @@ const FLOW_OPEN = '{"flow":{';
 /**
  * Turns a batch from the ring's form into the persistent store's (in place), on the store's
  * thread, before it reads the batch:
- * - every row flagged F_L7_VARS gets its whole L7 record (the template filled with its header
+ * - every row flagged F_L7_VARS gets its whole L7 record (the template filled with its per-request
  *   values) as a fragment of its own;
  * - every row flagged F_SUMMARY gets a rest fragment with its summary, one per distinct
  *   (rest fragment, summary) pair of the batch;

@@ -94,7 +94,7 @@ export interface SplitParts {
   dport: number;
   latency: number;
   portKey: PortKey | undefined;
-  /** The per-request header values when `flags & F_L7_VARS`. */
+  /** The per-request L7 values (header values or a Kafka correlation id) when `flags & F_L7_VARS`. */
   l7vars: L7Vars | undefined;
   /** `flow.Summary` when `flags & F_SUMMARY`. */
   summary: string | undefined;

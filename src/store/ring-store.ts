@@ -2,12 +2,12 @@
  * RingStore: the bounded in-memory flow ring, in a columnar layout.
  *
  * Each slot is 53 bytes of typed arrays (time 8, flags 1, uuid 16, four fragment ids 16, ports 4,
- * latency 4, summary id 4) plus one 8-byte reference for the values of per-request HTTP headers
- * (request ids, trace context: see PER_REQUEST_HEADERS), which are the only part of most HTTP
- * flows that no other flow shares. Summaries (F_SUMMARY) are interned in a reference-counted
+ * latency 4, summary id 4) plus one 8-byte reference for the per-request L7 values: HTTP request
+ * ids and trace context (see PER_REQUEST_HEADERS) or a Kafka correlation id, the only part of
+ * most L7 flows that no other flow shares. Summaries (F_SUMMARY) are interned in a reference-counted
  * string table, and everything else about a flow lives in reference-counted fragment tables
  * (see fragment-table.ts), so memory per flow is 61 B plus the flow's share of its fragments
- * and summary (and of its header values, when it has some).
+ * and summary (and of its per-request values, when it has some).
  *
  * Every appended event gets a global sequence number (`seq`, append order, never reused). The
  * ring holds seqs [oldestSeq, nextSeq); slot = seq mod capacity. Readers hold seqs, so a reader

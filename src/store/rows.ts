@@ -23,7 +23,7 @@ export type FlowColumns = Pick<
   FlowBatch,
   'secs' | 'nanos' | 'flags' | 'uuid' | 'src' | 'dst' | 'l7' | 'rest' | 'sport' | 'dport' | 'latency'
 > & {
-  /** The ring's per-request HTTP header values (F_L7_VARS); batches have none. */
+  /** The ring's per-request L7 values (F_L7_VARS: HTTP header values or a Kafka correlation id); batches have none. */
   readonly l7vars?: readonly (L7Vars | undefined)[];
   /** The ring's summary ids (F_SUMMARY); batches have none. */
   readonly summary?: Uint32Array;
