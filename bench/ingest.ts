@@ -22,6 +22,8 @@ import type { FlowEvent } from '../src/flow/index.js';
 const N = Number(process.argv[2] ?? 500_000);
 const file = process.argv[3] ?? 'bench/out/flows-1m.jsonl';
 const phases = new Set((process.argv[4] ?? 'decoded,file').split(','));
+/** Ring capacity (RING=65535 makes the ring wrap, so that releasing old slots is measured too). */
+const RING = Number(process.env.RING ?? 1_048_575);
 
 /** CPU seconds per thread id (Linux), for INGEST_THREADS=1. */
 function threadCpu(): Map<string, number> {
@@ -94,7 +96,7 @@ if (phases.has('decoded'))
   }
 for (const persistent of phases.has('decoded') ? [false, true, true] : []) {
   const dir = persistent ? mkdtempSync(`${tmpdir()}/flowlens-bench-`) : undefined;
-  const { pipeline, metrics, history } = await build(1_048_575, dir);
+  const { pipeline, metrics, history } = await build(RING, dir);
   const m0 = mainThreadCpu();
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -117,7 +119,7 @@ for (const persistent of phases.has('decoded') ? [false, true, true] : []) {
 // 2. File source (read + parse + decode) -> pipeline with the persistent store.
 if (phases.has('file')) {
   const dir = mkdtempSync(`${tmpdir()}/flowlens-bench-`);
-  const { pipeline, history } = await build(1_048_575, dir);
+  const { pipeline, history } = await build(RING, dir);
   const src = new FileSource(file);
   const ac = new AbortController();
   const th0 = threadCpu();
