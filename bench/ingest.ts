@@ -4,7 +4,7 @@
  * events, then end to end from a flow log followed by the file source (read + JSON parse +
  * decode + pipeline). CPU time per flow is reported too: it does not depend on machine load.
  *
- *   npx tsx bench/ingest.ts [flows=500000] [file=bench/out/flows-1m.jsonl] [phases=decoded,file]
+ *   npx tsx bench/ingest.ts [flows=500000] [file=bench/out/flows-1m.jsonl] [phases=decoded,grpc,file]
  * Target: >= 200,000 flows/s (issue #5).
  *
  * "main" is the CPU time of the main (ingest) thread alone (Linux, from /proc); the process
@@ -18,10 +18,11 @@ import { NamespaceTracker, Pipeline, StoreHistory } from '../src/pipeline/index.
 import { FileSource } from '../src/sources/file/index.js';
 import { readFlowLog } from '../src/sources/jsonl/index.js';
 import type { FlowEvent } from '../src/flow/index.js';
+import { decodeEventBytes, ProtoWriter, writeEvent } from '../src/server/grpc/wire/index.js';
 
 const N = Number(process.argv[2] ?? 500_000);
 const file = process.argv[3] ?? 'bench/out/flows-1m.jsonl';
-const phases = new Set((process.argv[4] ?? 'decoded,file').split(','));
+const phases = new Set((process.argv[4] ?? 'decoded,grpc,file').split(','));
 /** Ring capacity (RING=65535 makes the ring wrap, so that releasing old slots is measured too). */
 const RING = Number(process.env.RING ?? 1_048_575);
 
@@ -116,7 +117,42 @@ for (const persistent of phases.has('decoded') ? [false, true, true] : []) {
   } else await history.close();
 }
 
-// 2. File source (read + parse + decode) -> pipeline with the persistent store.
+// 2. gRPC: what a `hubble:` source receives (GetFlowsResponse messages, encoded up front: the
+// peer's work), decoded as the Observer client does (decodeEventBytes) -> pipeline.
+if (phases.has('grpc')) {
+  const wire = new ProtoWriter(1 << 16);
+  const msgs: Uint8Array[] = [];
+  for await (const batch of await readFlowLog([file])) {
+    for (const ev of batch) {
+      if (msgs.length >= N) break;
+      wire.reset();
+      writeEvent(wire, ev);
+      msgs.push(wire.finish().slice());
+    }
+    if (msgs.length >= N) break;
+  }
+  for (let round = 0; round < 2; round++) {
+    const dir = mkdtempSync(`${tmpdir()}/flowlens-bench-`);
+    const { pipeline, history } = await build(RING, dir);
+    const m0 = mainThreadCpu();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < msgs.length; i += 1000)
+      await pipeline.emit(msgs.slice(i, i + 1000).map(decodeEventBytes));
+    await pipeline.stop();
+    report(
+      'grpc -> decode -> ring + store + metrics',
+      msgs.length,
+      performance.now() - t0,
+      process.cpuUsage(c0),
+      m0,
+    );
+    await history.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// 3. File source (read + parse + decode) -> pipeline with the persistent store.
 if (phases.has('file')) {
   const dir = mkdtempSync(`${tmpdir()}/flowlens-bench-`);
   const { pipeline, history } = await build(RING, dir);

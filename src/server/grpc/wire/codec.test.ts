@@ -180,6 +180,47 @@ describe('decoded endpoints are shared', () => {
     expect(endpointCacheStats.hits).toBeGreaterThan(shared);
   });
 
+  it('tells apart endpoints whose first bytes are equal, and keeps its own copy of the bytes', async () => {
+    const { clearEndpointCache, endpointCacheStats } = await import('./endpoint-cache.js');
+    clearEndpointCache();
+    // Same ID, identity, namespace and a long first label: the messages share far more than the
+    // cache key's prefix and differ only in the pod name at the end.
+    const ev = (pod: string) =>
+      decodeEvent({
+        flow: {
+          verdict: 'FORWARDED',
+          source: {
+            ID: 7,
+            identity: 1234,
+            namespace: 'shop',
+            labels: ['k8s:app=checkout-with-a-label-long-enough-to-fill-the-key', 'k8s:tier=web'],
+            pod_name: pod,
+          },
+        },
+      });
+    const pods = Array.from({ length: 12 }, (_, i) => `checkout-${String(i).padStart(2, '0')}`);
+    const bytes = pods.map((p) => Buffer.from(encodeMessage(GetFlowsResponseSchema, ev(p))));
+    const admitted0 = endpointCacheStats.admitted;
+    for (let k = 0; k < 3; k++) bytes.forEach((b) => decodeEventBytes(b));
+    // At most 8 entries share a key: the rest are decoded every time.
+    expect(endpointCacheStats.admitted - admitted0).toBe(8);
+    const hits0 = endpointCacheStats.hits;
+    const got = bytes.map((b) => decodeEventBytes(b).flow!.source!.pod_name);
+    expect(got).toEqual(pods);
+    expect(endpointCacheStats.hits - hits0).toBe(8);
+    // A transport reuses its buffers: overwriting the bytes a cached endpoint came from must
+    // neither change it nor make the new bytes pass for it.
+    const b0 = bytes[0]!;
+    const cached = decodeEventBytes(Buffer.from(b0)).flow!.source;
+    const at = b0.indexOf('checkout-00');
+    b0.write('checkout-99', at, 'latin1');
+    expect(decodeEventBytes(b0).flow!.source!.pod_name).toBe('checkout-99');
+    expect(decodeEventBytes(Buffer.from(bytes[1]!)).flow!.source!.pod_name).toBe('checkout-01');
+    b0.write('checkout-00', at, 'latin1');
+    expect(decodeEventBytes(b0).flow!.source).toBe(cached);
+    expect(cached!.pod_name).toBe('checkout-00');
+  });
+
   it('does not share endpoints that are not canonical', async () => {
     const { clearEndpointCache } = await import('./endpoint-cache.js');
     clearEndpointCache();
