@@ -111,12 +111,53 @@ describe('HubbleSource', () => {
     const src = new HubbleSource('127.0.0.1:1', { initialBackoffMs: 20, maxBackoffMs: 50 });
     const ac = new AbortController();
     const run = src.run(async () => {}, ac.signal);
-    await new Promise((r) => setTimeout(r, 300));
-    const st = src.status();
-    expect(['starting', 'reconnecting']).toContain(st.state);
-    expect(st.message).toMatch(/ECONNREFUSED|failed/);
+    // Wait for the first failed attempt (quick on loopback, slower on a loaded machine).
+    for (let i = 0; i < 500 && src.status().state !== 'reconnecting'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    // Read at any moment, even while the next attempt is under way, the status says why.
+    for (let i = 0; i < 20; i++) {
+      const st = src.status();
+      expect(['starting', 'reconnecting']).toContain(st.state);
+      expect(st.message).toMatch(/ECONNREFUSED|failed/);
+      await new Promise((r) => setTimeout(r, 7));
+    }
     ac.abort();
     await run;
+    expect(src.status().state).toBe('ended');
+  });
+});
+
+describe('HubbleSource status while an attempt is under way', () => {
+  it('keeps the last failure in the message while the next attempt waits for the peer', async () => {
+    const net = await import('node:net');
+    // A port nobody listens on (taken and given back), refused at first.
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    const src = new HubbleSource(`127.0.0.1:${port}`, { initialBackoffMs: 50, maxBackoffMs: 50 });
+    const ac = new AbortController();
+    const run = src.run(async () => {}, ac.signal);
+    for (let i = 0; i < 500 && src.status().state !== 'reconnecting'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(src.status().message).toMatch(/ECONNREFUSED|failed/);
+    // Then a peer that accepts connections and never answers: the next attempt hangs.
+    const sockets: import('node:net').Socket[] = [];
+    const silent = net.createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(port, '127.0.0.1', r));
+    try {
+      for (let i = 0; i < 500 && sockets.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(sockets.length).toBeGreaterThan(0);
+      const st = src.status();
+      expect(st.message).toMatch(
+        new RegExp(`^connecting to 127\\.0\\.0\\.1:${port} \\(last attempt: .*(ECONNREFUSED|failed)`),
+      );
+    } finally {
+      ac.abort();
+      await run;
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
     expect(src.status().state).toBe('ended');
   });
 });

@@ -77,6 +77,7 @@ export class HubbleSource implements FlowSource {
     const now = this.opts.now ?? Date.now;
     const backfill = this.opts.backfillMs ?? 15 * 60_000;
     const statusTimer = this.pollStatus(signal);
+    let lastError: string | undefined;
     try {
       while (!signal.aborted) {
         const since =
@@ -84,7 +85,14 @@ export class HubbleSource implements FlowSource {
         if (this.resumeFilter.newest) this.resumeFilter.resume();
         let received = 0;
         try {
-          this.st.set(this.connections === 0 ? 'starting' : 'reconnecting', `connecting to ${this.target}`);
+          // The last failure stays in the message while the next attempt runs, so that a status
+          // read at any moment says why the source is not running.
+          this.st.set(
+            this.connections === 0 ? 'starting' : 'reconnecting',
+            lastError === undefined
+              ? `connecting to ${this.target}`
+              : `connecting to ${this.target} (last attempt: ${lastError})`,
+          );
           const stream = this.client.getFlows(
             { follow: true, since, whitelist: this.opts.whitelist, blacklist: this.opts.blacklist },
             { signal },
@@ -94,6 +102,7 @@ export class HubbleSource implements FlowSource {
             if (first) {
               first = false;
               this.connections++;
+              lastError = undefined;
               this.st.set('running');
               void this.refreshStatus(signal);
             }
@@ -106,10 +115,12 @@ export class HubbleSource implements FlowSource {
             if (received > 1000) this.backoff.reset();
           }
           if (signal.aborted) break;
-          this.st.set('reconnecting', 'stream ended by the peer');
+          lastError = 'stream ended by the peer';
+          this.st.set('reconnecting', lastError);
         } catch (err) {
           if (signal.aborted) break;
           const msg = err instanceof GrpcError ? `${err.codeName}: ${err.message}` : (err as Error).message;
+          lastError = msg;
           this.st.set('reconnecting', msg);
           if (this.backoff.failures === 0) this.opts.onWarning?.(`${this.name}: ${msg}; reconnecting`);
         }
