@@ -77,16 +77,59 @@ function parseParts(s: string): TimeParts | undefined {
 }
 
 let lastSeconds = NaN;
-let lastText = '';
+let lastNanos = NaN;
+let lastResult = '';
+/** `YYYY-MM-DDTHH:MM:SS` of lastSeconds, as bytes, followed by room for `.nnnnnnnnnZ`. */
+const scratch = Buffer.alloc(30);
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice: (this: Uint8Array, s: number, e: number) => string }
+).latin1Slice;
 
-/** Formats seconds+nanos canonically, caching the last whole-second prefix (flows come in bursts). */
+/**
+ * Formats seconds+nanos canonically (as formatTime does, with 0, 3, 6 or 9 fraction digits),
+ * caching the last whole-second prefix (flows come in bursts).
+ *
+ * The text is written as bytes and decoded once, so it is a flat string: built by concatenation
+ * it was a tree of parts that the ring's time parse and every comparison flattened again. The
+ * last result is returned again for the same time, so an event's `time` and its flow's `time`
+ * (equal in Hubble's responses) are one string, and compare by pointer.
+ */
 export function timestampText(seconds: number, nanos: number): string {
+  if (seconds === lastSeconds && nanos === lastNanos) return lastResult;
   if (seconds !== lastSeconds) {
+    const text = formatTime({ seconds, nanos: 0 });
+    // formatTime's prefix is 19 ASCII characters for years 0000-9999; anything else (or a
+    // non-integer input) takes the general formatter.
+    if (text.length !== 20 || !Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999) {
+      lastSeconds = NaN;
+      return formatTime({ seconds, nanos });
+    }
+    scratch.write(text, 0, 19, 'latin1');
     lastSeconds = seconds;
-    lastText = formatTime({ seconds, nanos: 0 }).slice(0, -1);
+  } else if (!Number.isInteger(nanos) || nanos < 0 || nanos > 999_999_999)
+    return formatTime({ seconds, nanos });
+  let digits = 0;
+  let v = nanos;
+  if (nanos !== 0) {
+    if (nanos % 1_000_000 === 0) {
+      digits = 3;
+      v = nanos / 1_000_000;
+    } else if (nanos % 1000 === 0) {
+      digits = 6;
+      v = nanos / 1000;
+    } else digits = 9;
   }
-  if (nanos === 0) return lastText + 'Z';
-  if (nanos % 1_000_000 === 0) return lastText + '.' + String(nanos / 1_000_000).padStart(3, '0') + 'Z';
-  if (nanos % 1000 === 0) return lastText + '.' + String(nanos / 1000).padStart(6, '0') + 'Z';
-  return lastText + '.' + String(nanos).padStart(9, '0') + 'Z';
+  let end = 19;
+  if (digits > 0) {
+    scratch[19] = 46; // .
+    for (let i = 19 + digits; i > 19; i--) {
+      scratch[i] = 48 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    end = 20 + digits;
+  }
+  scratch[end] = 90; // Z
+  lastNanos = nanos;
+  lastResult = latin1Slice.call(scratch, 0, end + 1);
+  return lastResult;
 }
