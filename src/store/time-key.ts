@@ -2,7 +2,8 @@
  * Time keys: the store orders and bounds flows by (seconds, nanoseconds) pairs, exact to the
  * nanosecond, and accepts bounds as RFC 3339 strings, Dates or epoch milliseconds.
  */
-import { formatTime, parseTime } from '../flow/time.js';
+import { parseTime } from '../flow/time.js';
+import { daysFromCivil, digitsAt as digits, formatTimeText } from '../util/time-text.js';
 
 /** A point in time accepted by the query API: RFC 3339 text, a Date, or epoch milliseconds. */
 export type TimeInput = string | number | Date;
@@ -45,23 +46,12 @@ export function keyMillis(secs: number, nanos: number): number {
   return secs * 1000 + nanos / 1e6;
 }
 
-let lastSecs = -1;
-let lastPrefix = '';
-
 /**
- * Formats a time the way Hubble prints it. Consecutive flows mostly share their second, so the
- * "YYYY-MM-DDTHH:MM:SS" prefix is cached and only the fraction is rebuilt.
+ * Formats a time the way Hubble prints it, as a flat string (src/util/time-text.ts: the
+ * "YYYY-MM-DDTHH:MM:SS" prefix of the last second is cached, and the same time gives the same
+ * string).
  */
-export function formatTimeCached(secs: number, nanos: number): string {
-  if (secs !== lastSecs) {
-    lastPrefix = formatTime({ seconds: secs, nanos: 0 }).slice(0, -1);
-    lastSecs = secs;
-  }
-  if (nanos === 0) return lastPrefix + 'Z';
-  if (nanos % 1_000_000 === 0) return lastPrefix + '.' + String(nanos / 1_000_000).padStart(3, '0') + 'Z';
-  if (nanos % 1000 === 0) return lastPrefix + '.' + String(nanos / 1000).padStart(6, '0') + 'Z';
-  return lastPrefix + '.' + String(nanos).padStart(9, '0') + 'Z';
-}
+export const formatTimeCached = formatTimeText;
 
 /** RFC 3339 text of a time key. */
 export function formatTimeKey(k: TimeKey): string {
@@ -70,26 +60,6 @@ export function formatTimeKey(k: TimeKey): string {
 
 let cacheKey = '';
 let cacheSecs = 0;
-
-function digits(s: string, i: number, n: number): number {
-  let v = 0;
-  for (let k = 0; k < n; k++) {
-    const d = s.charCodeAt(i + k) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 /**
  * Parses a timestamp into `out`; returns false when it is invalid. Canonical UTC text (what
