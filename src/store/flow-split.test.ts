@@ -407,4 +407,18 @@ describe('uuid', () => {
       if (c.ok) expect(formatUuid(b, 2)).toBe(c.s);
     });
   }
+  it('formats every byte value, at any offset, as the hex text of the bytes', () => {
+    let seed = 11;
+    const b = new Uint8Array(40);
+    for (let n = 0; n < 500; n++) {
+      for (let i = 0; i < b.length; i++) b[i] = (seed = (seed * 48271) % 2147483647) & 255;
+      if (n < 256) b.fill(n, 3, 19); // every byte value in every position
+      const hex = Buffer.from(b.subarray(3, 19)).toString('hex');
+      const want = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+      expect(formatUuid(b, 3)).toBe(want);
+      const back = new Uint8Array(16);
+      expect(parseUuid(want, back)).toBe(n !== 0);
+      if (n !== 0) expect(back).toEqual(b.subarray(3, 19));
+    }
+  });
 });
