@@ -4,15 +4,17 @@
  * events, then end to end from a flow log followed by the file source (read + JSON parse +
  * decode + pipeline). CPU time per flow is reported too: it does not depend on machine load.
  *
- *   npx tsx bench/ingest.ts [flows=500000] [file=bench/out/flows-1m.jsonl] [phases=decoded,grpc,file]
+ *   npx tsx bench/ingest.ts [flows=500000] [file=bench/out/flows-1m.jsonl] [phases=decoded,grpc,sim,file]
  * Target: >= 200,000 flows/s (issue #5).
  *
+ * Phase sim: the simulator's `healthy` scenario generated in-process, generation timed with the
+ * pipeline (as `serve --source simulator` runs).
  * Phase grpc: GetFlowsResponse messages (encoded up front, the peer's work) decoded as a `hubble:`
  * source decodes them, then the pipeline; PREDECODE=1 decodes them before the clock starts.
  *
  * "main" is the CPU time of the main (ingest) thread alone (Linux, from /proc); the process
  * figure includes the store's worker thread and V8's helper threads (GC). INGEST_THREADS=1 also
- * lists the CPU time of every thread during the file phase.
+ * lists the CPU time of every thread during the sim and file phases.
  */
 import { createMetricsPipeline } from '../src/metrics/index.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -21,11 +23,12 @@ import { NamespaceTracker, Pipeline, StoreHistory } from '../src/pipeline/index.
 import { FileSource } from '../src/sources/file/index.js';
 import { readFlowLog } from '../src/sources/jsonl/index.js';
 import type { FlowEvent } from '../src/flow/index.js';
+import { loadScenario, simulate } from '../src/sim/index.js';
 import { decodeEventBytes, ProtoWriter, writeEvent } from '../src/server/grpc/wire/index.js';
 
 const N = Number(process.argv[2] ?? 500_000);
 const file = process.argv[3] ?? 'bench/out/flows-1m.jsonl';
-const phases = new Set((process.argv[4] ?? 'decoded,grpc,file').split(','));
+const phases = new Set((process.argv[4] ?? 'decoded,grpc,sim,file').split(','));
 /** Ring capacity (RING=65535 makes the ring wrap, so that releasing old slots is measured too). */
 const RING = Number(process.env.RING ?? 1_048_575);
 
@@ -175,7 +178,39 @@ if (phases.has('grpc')) {
   }
 }
 
-// 3. File source (read + parse + decode) -> pipeline with the persistent store.
+// 3. The simulator's `healthy` scenario as `serve --source simulator` ingests it: generated
+// in-process (timed: it is the source's work) in batches of 1000 -> pipeline.
+if (phases.has('sim')) {
+  for (let round = 0; round < 2; round++) {
+    // NOSTORE=1: the ring and the metrics alone.
+    const dir = process.env.NOSTORE ? undefined : mkdtempSync(`${tmpdir()}/flowlens-bench-`);
+    const { pipeline, history } = await build(RING, dir);
+    const gen = simulate(loadScenario('healthy'), { seed: 1 + round, durationMs: Math.ceil(N / 400) * 1000 });
+    const th0 = threadCpu();
+    const m0 = mainThreadCpu();
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    let n = 0;
+    let batch: FlowEvent[] = [];
+    for (const ev of gen) {
+      batch.push(ev);
+      if (batch.length === 1000) {
+        await pipeline.emit(batch);
+        n += batch.length;
+        batch = [];
+        if (n >= N) break;
+      }
+    }
+    const th1 = threadCpu();
+    await pipeline.stop();
+    report('simulator -> ring + store + metrics', n, performance.now() - t0, process.cpuUsage(c0), m0);
+    threadReport(th0, th1, n);
+    await history.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// 4. File source (read + parse + decode) -> pipeline with the persistent store.
 if (phases.has('file')) {
   const dir = mkdtempSync(`${tmpdir()}/flowlens-bench-`);
   const { pipeline, history } = await build(RING, dir);
