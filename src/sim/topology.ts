@@ -5,6 +5,7 @@
  * the scenario and reports problems at their file position.
  */
 import type { Endpoint, Service } from '../flow/index.js';
+import { trustCanonicalEndpoint } from '../flow/json-codec.js';
 import type { PodEndpoint } from '../policy/index.js';
 import type { FieldPath } from '../policy/index.js';
 import { errorAt, type Origin } from './source.js';
@@ -96,10 +97,22 @@ export interface Topology {
   edges: SimEdge[];
 }
 
-/** Endpoint record of the world (reserved identity 2). Frozen. */
-export const WORLD_ENDPOINT: Endpoint = Object.freeze({
+/**
+ * Deep-freezes an endpoint and, being canonical, registers it as a shared endpoint (as the flow
+ * log parser and the gRPC decoder register the ones they share): the ring then keeps this very
+ * object as its fragment and finds it by identity, instead of comparing its labels for every flow
+ * (bench/ring.ts sim).
+ */
+function shared(ep: Endpoint): Endpoint {
+  deepFreeze(ep);
+  trustCanonicalEndpoint(ep);
+  return ep;
+}
+
+/** Endpoint record of the world (reserved identity 2). Frozen and shared. */
+export const WORLD_ENDPOINT: Endpoint = shared({
   identity: 2,
-  labels: Object.freeze(['reserved:world']) as string[],
+  labels: ['reserved:world'],
 });
 
 function identityLabels(pod: {
@@ -221,8 +234,8 @@ function buildPods(
         identity,
         endpointId,
         ports: w.ports,
-        epLocal: deepFreeze({ ID: endpointId, ...base }),
-        epRemote: deepFreeze({ ...base }),
+        epLocal: shared({ ID: endpointId, ...base }),
+        epRemote: shared({ ...base }),
         policy: Object.freeze({
           kind: 'pod',
           namespace: w.namespace,

@@ -5,6 +5,7 @@ import { readRing, type ReadItem } from './ring-reader.js';
 import { flowAt, goldenEvents } from './testing.js';
 import { loadScenario, simulate } from '../sim/index.js';
 import type { FlowEvent } from '../flow/types.js';
+import { isSharedEndpoint } from '../flow/json-codec.js';
 
 const base = Date.parse('2026-11-20T08:00:00Z');
 
@@ -136,6 +137,15 @@ describe('RingStore with endpoints shared by the flow-line parser', () => {
     const it = ring.interner;
     for (const t of [it.endpoints, it.l7s, it.rests]) expect(t.counts.serialised).toBe(t.counts.created);
     expect(it.rests.size).toBeLessThan(events.length / 5);
+    // The simulator's endpoints are shared canonical objects: the ring keeps each as its
+    // fragment and finds it by identity (no comparison of labels per flow).
+    for (const ev of events.slice(0, 500))
+      for (const ep of [ev.flow!.source, ev.flow!.destination]) {
+        if (!ep) continue;
+        expect(isSharedEndpoint(ep)).toBe(true);
+        ring.append(ev);
+        expect([it.endpoints.get(it.ids.src)!.obj, it.endpoints.get(it.ids.dst)!.obj]).toContain(ep);
+      }
     for (let i = 0; i < events.length; i += 97)
       expect(JSON.parse(JSON.stringify(ring.get(i)))).toStrictEqual(JSON.parse(JSON.stringify(events[i])));
   });
