@@ -69,6 +69,8 @@ export async function runDemo(cfg: ServeConfig, io: ServerIO): Promise<number> {
     io.log(
       `  try:      hubble --server ${addr(server.grpc)} observe${cfg.tls ? ' --tls' : ''}   (or: hubble observe --server ${addr(server.grpc)} -f --verdict DROPPED)`,
     );
+  if (server.grpc && !cfg.tls)
+    io.log(`  or:       flowlens observe --server ${addr(server.grpc)} -f --verdict DROPPED`);
   if (server.metrics) io.log(`  metrics:  http://${addr(server.metrics)}/metrics`);
   if (server.http)
     io.log(`  API:      ${scheme}://${addr(server.http)}/api/v1/status (OpenAPI at /api/v1/openapi.json)`);

@@ -1,5 +1,6 @@
 /**
- * `flowlens observe` (alias `flowlens observe flows`): hubble's `observe` over flow logs.
+ * `flowlens observe` (alias `flowlens observe flows`): hubble's `observe` over flow logs, or over
+ * a Hubble server's GetFlows (live mode, without `--input-file`).
  *
  * commander only dispatches to this command; the arguments are parsed by the observe module
  * with pflag's grammar (order-sensitive `--not`, filter conflicts, `--flag=value` for
@@ -23,6 +24,14 @@ function processIO(): ObserveIO {
     stdin: process.stdin,
     env: process.env,
     now: Date.now,
+    // Asked for by live mode only, so that Ctrl-C still ends a run over flow logs at once.
+    interrupt: () => {
+      const ac = new AbortController();
+      const stop = (): void => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return ac.signal;
+    },
   };
 }
 

@@ -15,7 +15,7 @@ export type FlowlensCliErrorCode =
   | 'FILTER'
   /** The input could not be opened or read. */
   | 'INPUT'
-  /** The requested mode is not available in flowlens (live mode, other subcommands). */
+  /** The requested mode is not available in flowlens (other subcommands). */
   | 'UNSUPPORTED';
 
 /** An error of the observe command; `message` is the hubble-compatible text. */

@@ -417,7 +417,7 @@ export function createObserveFlags(values: ObserveFlagValues): ObserveFlag[] {
       'server',
       undefined,
       'string',
-      'Address of a Hubble server. Ignored when --input-file is provided. (flowlens: live mode is not supported yet)',
+      'Address of a Hubble server. Ignored when --input-file is provided.',
       (v) => {
         values.server = v;
         values.serverSet = true;

@@ -214,12 +214,6 @@ describe('errors and their order (spec header)', () => {
       wantError: 'cannot set both --last and --all',
     },
     {
-      name: 'live mode is not available',
-      argv: ['--server', 'relay:4245'],
-      wantError:
-        'live mode is not supported yet (--server relay:4245): flowlens observe reads flow logs, give --input-file FILE (or - for stdin); to watch a cluster, run flowlens serve',
-    },
-    {
       name: 'agent-events is not available',
       argv: ['agent-events'],
       wantError: 'flowlens observe agent-events is not supported: flow logs hold flows only',
@@ -327,5 +321,46 @@ describe('invocation', () => {
       blacklist: [{ verdict: ['DROPPED'] }],
     });
     expect(run(['--allowlist', '{"uuid":["c"]}'], env).request.whitelist).toEqual([{ uuid: ['c'] }]);
+  });
+});
+
+describe('live mode (no --input-file)', () => {
+  const live = (argv: string[], env: Record<string, string> = {}) => {
+    const inv = parse(argv, env);
+    if (inv.kind !== 'run') throw new Error(`expected run, got ${inv.kind}`);
+    return inv.live;
+  };
+  it('asks the server of --server, HUBBLE_SERVER or localhost:4245, in that order', () => {
+    expect(live([])?.server).toBe('localhost:4245');
+    expect(live([], { HUBBLE_SERVER: 'relay:4245' })?.server).toBe('relay:4245');
+    expect(live(['--server', 'x:1'], { HUBBLE_SERVER: 'relay:4245' })?.server).toBe('x:1');
+    expect(live(['--timeout', '2s'])?.timeoutMs).toBe(2000);
+    expect(run([]).live).toBeUndefined();
+  });
+  it('uses TLS with --tls, a tls:// address or a client certificate', () => {
+    expect(live([])?.tls).toBe(false);
+    expect(live(['--tls'])?.tls).toBe(true);
+    expect(live(['--server', 'tls://relay:443'])?.tls).toBe(true);
+    expect(
+      live([
+        '--tls-client-cert-file',
+        'c.pem',
+        '--tls-client-key-file',
+        'k.pem',
+        '--tls-server-name',
+        'relay',
+      ]),
+    ).toMatchObject({
+      tls: true,
+      tlsClientCertFile: 'c.pem',
+      tlsClientKeyFile: 'k.pem',
+      tlsServerName: 'relay',
+    });
+  });
+  it('sends the field mask of json output', () => {
+    expect(live(['-o', 'json', '--experimental-field-mask', 'time,uuid'])?.fieldMask).toEqual([
+      'time',
+      'uuid',
+    ]);
   });
 });

@@ -5,7 +5,7 @@
  * Order of checks (first error wins): flag parsing including filter values and conflicts →
  * trailing `--not` → output format / table with follow / field mask → selector conflicts →
  * `--since` → `--until` → `--allowlist`/`--denylist` JSON → (`--print-raw-filters` stops here)
- * → input (live mode is not available in flowlens).
+ * → input: the flow logs of `--input-file`, or else the server of `--server` (live mode).
  */
 import type { TimeParts } from '../../flow/index.js';
 import type { FlowFilter } from '../../filter/index.js';
@@ -57,11 +57,30 @@ export type ObserveInvocation =
 /** `observe` or its alias `observe flows`. */
 export type ObserveSubcommand = 'observe' | 'flows';
 
+/** A Hubble server to ask (live mode: no `--input-file`). */
+export interface LiveTarget {
+  /** `--server` (or HUBBLE_SERVER), default `localhost:4245`; `tls://` and `unix://` forms too. */
+  server: string;
+  /** `--tls`, a `tls://` address, or a client certificate. */
+  tls: boolean;
+  tlsAllowInsecure: boolean;
+  tlsCaCertFiles: string[];
+  tlsClientCertFile: string;
+  tlsClientKeyFile: string;
+  tlsServerName: string;
+  /** `--timeout`: dialing timeout in milliseconds. */
+  timeoutMs: number;
+  /** `--experimental-field-mask` paths. */
+  fieldMask: string[];
+}
+
 /** Everything the run loop needs. */
 export interface ObserveRun {
   subcommand: ObserveSubcommand;
   request: ObserveRequest;
   inputFiles: string[];
+  /** Set when no input file is given: the flows come from this server's GetFlows. */
+  live?: LiveTarget;
   format: OutputFormat;
   printNodeName: boolean;
   timeFormat: TimeFormat;
@@ -231,18 +250,27 @@ export function parseObserveArgs(argv: readonly string[], ctx: ObserveContext): 
       request,
     };
   }
+  let live: LiveTarget | undefined;
   if (values.inputFiles.length === 0) {
-    const target = values.serverSet ? ` (--server ${values.server})` : '';
-    throw new FlowlensCliError(
-      'UNSUPPORTED',
-      `live mode is not supported yet${target}: flowlens observe reads flow logs, give --input-file FILE (or - for stdin); to watch a cluster, run flowlens serve`,
-    );
+    const server = values.serverSet ? values.server : (ctx.env.HUBBLE_SERVER ?? values.server);
+    live = {
+      server,
+      tls: values.tls || server.startsWith('tls://') || values.tlsClientCertFile !== '',
+      tlsAllowInsecure: values.tlsAllowInsecure,
+      tlsCaCertFiles: values.tlsCaCertFiles,
+      tlsClientCertFile: values.tlsClientCertFile,
+      tlsClientKeyFile: values.tlsClientKeyFile,
+      tlsServerName: values.tlsServerName,
+      timeoutMs: Number(values.timeout / 1_000_000n),
+      fieldMask: values.fieldMask,
+    };
   }
   return {
     kind: 'run',
     subcommand,
     request,
     inputFiles: values.inputFiles,
+    ...(live ? { live } : {}),
     format,
     printNodeName: values.printNodeName,
     timeFormat: parseTimeFormat(values.timeFormat),

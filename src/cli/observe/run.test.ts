@@ -402,7 +402,12 @@ describe('errors: one bare line on stderr, exit 1, nothing on stdout', () => {
       wantError: '--last must be <= 1_000_000, got 1000001',
     },
     { name: 'an unknown flag', argv: ['--input-file', INPUT, '--bogus'], wantError: 'unknown flag: --bogus' },
-    { name: 'no input', argv: ['--all'], wantError: /^live mode is not supported yet: / },
+    // Without --input-file, live mode asks the server of --server (here a port nobody listens on).
+    {
+      name: 'no input and no server',
+      argv: ['--all', '--server', '127.0.0.1:1'],
+      wantError: /^failed to get flows from '127\.0\.0\.1:1': /,
+    },
   ];
   it.each(cases)('$name', async ({ argv, wantError }) => {
     const r = await observe(argv);

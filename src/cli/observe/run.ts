@@ -6,15 +6,17 @@
  * Errors are one bare line on stderr and exit status 1, as hubble prints them. Skipped input
  * lines are warned about and counted but never fail the run (exit 0 when the input was read).
  */
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { FlowEvent } from '../../flow/index.js';
+import { formatTime, type FlowEvent } from '../../flow/index.js';
+import { GrpcError, ObserverClient, type GrpcClientOptions } from '../../server/grpc/index.js';
 import { compileFilters, compileLinePrefilter, FilterError, type FlowPredicate } from '../../filter/index.js';
 import { FlowLogError, readFlowLog, type FlowLogReader, type ReadStats } from '../../sources/jsonl/index.js';
 import { createPrinter, defaultPrinterOptions, resolveColor, type Printer } from '../printers/index.js';
 import { FlowlensCliError } from './errors.js';
 import { renderObserveHelp } from './help.js';
 import { BufferedWriter, type TextSink } from './output.js';
-import { observeFlagTable, parseObserveArgs, type ObserveRun } from './request.js';
+import { observeFlagTable, parseObserveArgs, type LiveTarget, type ObserveRun } from './request.js';
 import { RingBuffer, selectionMode, timeWindow } from './selection.js';
 import { FlowStats } from './stats.js';
 
@@ -30,6 +32,11 @@ export interface ObserveIO {
   env: Readonly<Record<string, string | undefined>>;
   /** Wall clock, epoch milliseconds. */
   now: () => number;
+  /**
+   * Live mode asks for this when it starts: a signal that ends a `--follow` stream (the process
+   * wires it to SIGINT and SIGTERM). Without it, a stream ends only with the server.
+   */
+  interrupt?: () => AbortSignal;
 }
 
 /**
@@ -47,6 +54,7 @@ export async function runObserve(argv: readonly string[], io: ObserveIO): Promis
     const inv = parseObserveArgs(argv, { nowMs: io.now(), env: io.env });
     if (inv.kind === 'help') out.write(renderObserveHelp(observeFlagTable().flags, inv.subcommand));
     else if (inv.kind === 'print-raw-filters') out.write(inv.text);
+    else if (inv.live) await runLive(inv, inv.live, io, out, err);
     else await runFlows(inv, io, out, err);
     return 0;
   } catch (e) {
@@ -201,6 +209,101 @@ async function runFlows(
     const summary = summaryLine(reader.stats, matched, emitted);
     if (summary.skipped || io.stderr.isTTY === true) err.write(summary.text);
   }
+}
+
+/** Client options of a live target (reads the certificate files). */
+async function clientOptions(t: LiveTarget): Promise<GrpcClientOptions> {
+  const o: GrpcClientOptions = { connectTimeoutMs: t.timeoutMs > 0 ? t.timeoutMs : undefined };
+  if (!t.tls) return o;
+  const read = async (path: string, what: string): Promise<Buffer> => {
+    try {
+      return await readFile(path);
+    } catch (e) {
+      throw new FlowlensCliError('INPUT', `failed to read ${what} ${path}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  };
+  const ca = t.tlsCaCertFiles.length
+    ? Buffer.concat(await Promise.all(t.tlsCaCertFiles.map((f) => read(f, 'CA certificate file'))))
+    : undefined;
+  o.tls = {
+    ca,
+    cert: t.tlsClientCertFile ? await read(t.tlsClientCertFile, 'client certificate file') : undefined,
+    key: t.tlsClientKeyFile ? await read(t.tlsClientKeyFile, 'client key file') : undefined,
+    serverName: t.tlsServerName || undefined,
+    insecureSkipVerify: t.tlsAllowInsecure,
+  };
+  return o;
+}
+
+/**
+ * Live mode: GetFlows on a Hubble server (a Hubble agent or Relay, or `flowlens serve`), which
+ * applies the filters, the time window and the selection; every response is printed as it
+ * arrives, with the same printers as flow logs. `--follow` runs until the server ends the
+ * stream or the process is interrupted.
+ */
+async function runLive(
+  run: ObserveRun,
+  target: LiveTarget,
+  io: ObserveIO,
+  out: BufferedWriter,
+  err: BufferedWriter,
+): Promise<void> {
+  const r = run.request;
+  const client = new ObserverClient(target.server.replace(/^tls:\/\//, ''), await clientOptions(target));
+  const printer = makePrinter(run, io);
+  const stats = run.stats ? new FlowStats() : undefined;
+  const signal = r.follow ? io.interrupt?.() : undefined;
+  try {
+    const batches = client.getFlows(
+      {
+        number: r.number,
+        first: r.first,
+        follow: r.follow,
+        whitelist: r.whitelist,
+        blacklist: r.blacklist,
+        since: r.since ? formatTime(r.since) : undefined,
+        until: r.until ? formatTime(r.until) : undefined,
+        experimentalFieldMask: target.fieldMask,
+      },
+      { signal },
+    );
+    for await (const batch of batches) {
+      for (const ev of batch) {
+        if (stats) stats.add(ev);
+        else {
+          const text = printer.event(ev);
+          if (text !== '') out.write(text);
+        }
+        if (!run.silentErrors && ev.node_status !== undefined) {
+          const status = printer.status(ev);
+          if (status !== '') err.write(status);
+        }
+      }
+      await out.flush();
+      await err.flush();
+      if (out.closed) break;
+    }
+  } catch (e) {
+    if (!signal?.aborted) {
+      const why = e instanceof GrpcError ? `${e.codeName}: ${e.message}` : (e as Error).message;
+      throw new FlowlensCliError('INPUT', `failed to get flows from '${target.server}': ${why}`, {
+        cause: e,
+      });
+    }
+  } finally {
+    client.close();
+  }
+  out.write(
+    stats
+      ? run.format === 'json' || run.format === 'jsonpb'
+        ? stats.renderJson()
+        : stats.renderText()
+      : printer.footer(),
+  );
+  if (out.error)
+    throw new FlowlensCliError('INPUT', `write error: ${out.error.message}`, { cause: out.error });
 }
 
 /** `flowlens: read 1000 lines, 998 flows, matched 12, skipped 2 invalid`. */

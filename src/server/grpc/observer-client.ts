@@ -17,7 +17,8 @@ import { decodeEventBytes, decodeMessage, encodeMessage } from './wire/index.js'
 
 /** GetFlowsRequest fields in the in-memory shape. */
 export interface GetFlowsRequestInit {
-  number?: number;
+  /** A bigint reaches uint64's range (`hubble observe --all` asks for 2^64 - 1). */
+  number?: number | bigint;
   first?: boolean;
   follow?: boolean;
   whitelist?: FlowFilter[];
