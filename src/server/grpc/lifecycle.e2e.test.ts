@@ -6,7 +6,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runObserve } from '../../cli/observe/index.js';
 import { loadServeConfig } from '../../config/index.js';
 import { startLocalServer } from '../../cli/commands/local-server.js';
 import { Code, GrpcError, ObserverClient, ServingStatus } from './index.js';
@@ -253,6 +255,52 @@ describe.skipIf(!hasOpenssl)('TLS and mTLS', () => {
           .on('error', reject);
       });
       expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      // `flowlens observe` in live mode with hubble's TLS flags: a client certificate implies
+      // TLS; without one the server refuses, and observe says so.
+      const observe = async (argv: string[]) => {
+        let out = '';
+        let err = '';
+        const sink = (f: (t: string) => void) =>
+          new Writable({
+            write(chunk: Buffer | string, _e, cb) {
+              f(chunk.toString());
+              cb();
+            },
+          });
+        const code = await runObserve(argv, {
+          stdout: sink((t) => (out += t)),
+          stderr: sink((t) => (err += t)),
+          env: {},
+          now: Date.now,
+        });
+        return { code, out, err };
+      };
+      const withCert = await observe([
+        '--server',
+        target,
+        '--tls-ca-cert-files',
+        c.ca,
+        '--tls-client-cert-file',
+        c.clientCert,
+        '--tls-client-key-file',
+        c.clientKey,
+        '--last',
+        '1',
+      ]);
+      expect(withCert).toEqual({ code: 0, out: '', err: '' });
+      const without = await observe([
+        '--server',
+        target,
+        '--tls',
+        '--tls-ca-cert-files',
+        c.ca,
+        '--timeout',
+        '2s',
+      ]);
+      expect(without.code).toBe(1);
+      expect(without.err).toMatch(
+        new RegExp(`^failed to get flows from '${target.replace(/\./g, '\\.')}': `),
+      );
     } finally {
       await s.stop();
     }
