@@ -72,6 +72,11 @@ export interface LiveTarget {
   timeoutMs: number;
   /** `--experimental-field-mask` paths. */
   fieldMask: string[];
+  /**
+   * `--basic-auth-username`/`--basic-auth-password`, sent over TLS only, as hubble does
+   * (`flowlens serve --auth-token T` takes T as the password).
+   */
+  basicAuth?: { username: string; password: string };
 }
 
 /** Everything the run loop needs. */
@@ -264,6 +269,8 @@ export function parseObserveArgs(argv: readonly string[], ctx: ObserveContext): 
       timeoutMs: Number(values.timeout / 1_000_000n),
       fieldMask: values.fieldMask,
     };
+    if (values.basicAuthUsername !== '' || values.basicAuthPassword !== '')
+      live.basicAuth = { username: values.basicAuthUsername, password: values.basicAuthPassword };
   }
   return {
     kind: 'run',

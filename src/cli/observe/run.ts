@@ -214,6 +214,16 @@ async function runFlows(
 /** Client options of a live target (reads the certificate files). */
 async function clientOptions(t: LiveTarget): Promise<GrpcClientOptions> {
   const o: GrpcClientOptions = { connectTimeoutMs: t.timeoutMs > 0 ? t.timeoutMs : undefined };
+  if (t.basicAuth) {
+    // Credentials in clear text never leave without TLS (hubble refuses too).
+    if (!t.tls)
+      throw new FlowlensCliError(
+        'USAGE',
+        'basic auth (--basic-auth-username, --basic-auth-password) requires TLS: add --tls or use a tls:// server address',
+      );
+    const { username, password } = t.basicAuth;
+    o.metadata = { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
+  }
   if (!t.tls) return o;
   const read = async (path: string, what: string): Promise<Buffer> => {
     try {

@@ -199,6 +199,26 @@ function makeCerts(): Record<'ca' | 'caKey' | 'cert' | 'key' | 'clientCert' | 'c
   };
 }
 
+/** `flowlens observe` with captured output. */
+async function observe(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const sink = (f: (t: string) => void) =>
+    new Writable({
+      write(chunk: Buffer | string, _e, cb) {
+        f(chunk.toString());
+        cb();
+      },
+    });
+  const code = await runObserve(argv, {
+    stdout: sink((t) => (out += t)),
+    stderr: sink((t) => (err += t)),
+    env: {},
+    now: Date.now,
+  });
+  return { code, out, err };
+}
+
 describe.skipIf(!hasOpenssl)('TLS and mTLS', () => {
   it('serves gRPC over TLS, and with a client CA requires a client certificate', async () => {
     const c = makeCerts();
@@ -257,24 +277,6 @@ describe.skipIf(!hasOpenssl)('TLS and mTLS', () => {
       expect(JSON.parse(body)).toEqual({ status: 'ok' });
       // `flowlens observe` in live mode with hubble's TLS flags: a client certificate implies
       // TLS; without one the server refuses, and observe says so.
-      const observe = async (argv: string[]) => {
-        let out = '';
-        let err = '';
-        const sink = (f: (t: string) => void) =>
-          new Writable({
-            write(chunk: Buffer | string, _e, cb) {
-              f(chunk.toString());
-              cb();
-            },
-          });
-        const code = await runObserve(argv, {
-          stdout: sink((t) => (out += t)),
-          stderr: sink((t) => (err += t)),
-          env: {},
-          now: Date.now,
-        });
-        return { code, out, err };
-      };
       const withCert = await observe([
         '--server',
         target,
@@ -301,6 +303,43 @@ describe.skipIf(!hasOpenssl)('TLS and mTLS', () => {
       expect(without.err).toMatch(
         new RegExp(`^failed to get flows from '${target.replace(/\./g, '\\.')}': `),
       );
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('lets observe pass a bearer token as basic auth over TLS only, as hubble does', async () => {
+    const c = makeCerts();
+    const token = 'flowlens-test-token-0123456789';
+    const cfg = loadServeConfig(
+      {
+        flags: {
+          grpcListen: '127.0.0.1:0',
+          httpListen: 'off',
+          metricsListen: 'off',
+          tlsCert: c.cert,
+          tlsKey: c.key,
+          authToken: token,
+        },
+        env: {},
+      },
+      (p) => readFileSync(p, 'utf8'),
+    );
+    const s = await startLocalServer(cfg, { log: () => {}, warn: () => {} });
+    try {
+      const target = `127.0.0.1:${s.grpc!.port}`;
+      const tls = ['--server', target, '--tls', '--tls-ca-cert-files', c.ca, '--last', '1'];
+      const auth = (password: string) => ['--basic-auth-username', 'x', '--basic-auth-password', password];
+      expect(await observe([...tls, ...auth(token)])).toEqual({ code: 0, out: '', err: '' });
+      const wrong = await observe([...tls, ...auth('not-the-token-0123456789')]);
+      expect(wrong.code).toBe(1);
+      expect(wrong.err).toMatch(/Unauthenticated/);
+      const clear = await observe(['--server', target, '--last', '1', ...auth(token)]);
+      expect(clear).toEqual({
+        code: 1,
+        out: '',
+        err: 'basic auth (--basic-auth-username, --basic-auth-password) requires TLS: add --tls or use a tls:// server address\n',
+      });
     } finally {
       await s.stop();
     }
