@@ -19,7 +19,7 @@ const GROUP_TITLES: readonly [FlagGroup, string][] = [
 
 /** One-line description shown by `flowlens --help`. */
 export const OBSERVE_DESCRIPTION =
-  'Observe flows from Hubble flow logs (hubble observe --input-file compatible)';
+  'Observe flows from Hubble flow logs or a Hubble server (hubble observe compatible)';
 
 const LONG = `Observe provides visibility into flow information on the network and
 application level. Rich filtering enable observing specific flows related to
@@ -29,7 +29,8 @@ more.
 flowlens observe reads flow logs: JSON lines written by 'hubble observe -o json',
 Hubble exporter files or bare flows, from --input-file (repeatable, globs, .gz,
 '-' for stdin). It selects, filters and prints them exactly as 'hubble observe
---input-file' v0.12.3 does.`;
+--input-file' v0.12.3 does. Without --input-file it asks the Observer API of
+--server (flowlens serve, a Hubble agent or Hubble Relay) and prints its flows.`;
 
 const EXAMPLES = `  # the last 20 flows of a log (as hubble: use --all for every flow)
   flowlens observe --input-file flows.json
@@ -41,7 +42,10 @@ const EXAMPLES = `  # the last 20 flows of a log (as hubble: use --all for every
   flowlens observe --input-file 'logs/*.json.gz' --since 1h --protocol dns
 
   # counts by verdict, type and namespace
-  flowlens observe --input-file flows.json --stats`;
+  flowlens observe --input-file flows.json --stats
+
+  # follow the dropped flows of a running flowlens serve (or Hubble Relay)
+  flowlens observe --server 127.0.0.1:4245 -f --verdict DROPPED`;
 
 function flagLine(f: ObserveFlag): string {
   let line = f.short ? `  -${f.short}, --${f.name}` : `      --${f.name}`;
