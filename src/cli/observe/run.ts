@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { formatTime, type FlowEvent } from '../../flow/index.js';
-import { GrpcError, ObserverClient, type GrpcClientOptions } from '../../server/grpc/index.js';
+import type { GrpcClientOptions } from '../../server/grpc/index.js';
 import { compileFilters, compileLinePrefilter, FilterError, type FlowPredicate } from '../../filter/index.js';
 import { FlowLogError, readFlowLog, type FlowLogReader, type ReadStats } from '../../sources/jsonl/index.js';
 import { createPrinter, defaultPrinterOptions, resolveColor, type Printer } from '../printers/index.js';
@@ -261,6 +261,8 @@ async function runLive(
   err: BufferedWriter,
 ): Promise<void> {
   const r = run.request;
+  // Loaded here: a run over flow logs does not pay for the gRPC client's modules.
+  const { GrpcError, ObserverClient } = await import('../../server/grpc/index.js');
   const client = new ObserverClient(target.server.replace(/^tls:\/\//, ''), await clientOptions(target));
   const printer = makePrinter(run, io);
   const stats = run.stats ? new FlowStats() : undefined;
