@@ -13,6 +13,8 @@ export interface LazyCommand {
 
 export const builtinCommands: LazyCommand[] = [
   { name: 'observe', load: async () => (await import('./observe.js')).observeCommand },
+  { name: 'status', load: async () => (await import('./status.js')).statusCommand },
+  { name: 'list', load: async () => (await import('./status.js')).listCommand },
   { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'relay', load: async () => (await import('./relay.js')).relayCommand },
   { name: 'demo', load: async () => (await import('./demo.js')).demoCommand },

@@ -6,14 +6,13 @@
  * Errors are one bare line on stderr and exit status 1, as hubble prints them. Skipped input
  * lines are warned about and counted but never fail the run (exit 0 when the input was read).
  */
-import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { formatTime, type FlowEvent } from '../../flow/index.js';
-import type { GrpcClientOptions } from '../../server/grpc/index.js';
 import { compileFilters, compileLinePrefilter, FilterError, type FlowPredicate } from '../../filter/index.js';
 import { FlowLogError, readFlowLog, type FlowLogReader, type ReadStats } from '../../sources/jsonl/index.js';
 import { createPrinter, defaultPrinterOptions, resolveColor, type Printer } from '../printers/index.js';
 import { FlowlensCliError } from './errors.js';
+import { liveAddress, liveClientOptions } from './live-client.js';
 import { renderObserveHelp } from './help.js';
 import { BufferedWriter, type TextSink } from './output.js';
 import { observeFlagTable, parseObserveArgs, type LiveTarget, type ObserveRun } from './request.js';
@@ -211,42 +210,6 @@ async function runFlows(
   }
 }
 
-/** Client options of a live target (reads the certificate files). */
-async function clientOptions(t: LiveTarget): Promise<GrpcClientOptions> {
-  const o: GrpcClientOptions = { connectTimeoutMs: t.timeoutMs > 0 ? t.timeoutMs : undefined };
-  if (t.basicAuth) {
-    // Credentials in clear text never leave without TLS (hubble refuses too).
-    if (!t.tls)
-      throw new FlowlensCliError(
-        'USAGE',
-        'basic auth (--basic-auth-username, --basic-auth-password) requires TLS: add --tls or use a tls:// server address',
-      );
-    const { username, password } = t.basicAuth;
-    o.metadata = { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` };
-  }
-  if (!t.tls) return o;
-  const read = async (path: string, what: string): Promise<Buffer> => {
-    try {
-      return await readFile(path);
-    } catch (e) {
-      throw new FlowlensCliError('INPUT', `failed to read ${what} ${path}: ${(e as Error).message}`, {
-        cause: e,
-      });
-    }
-  };
-  const ca = t.tlsCaCertFiles.length
-    ? Buffer.concat(await Promise.all(t.tlsCaCertFiles.map((f) => read(f, 'CA certificate file'))))
-    : undefined;
-  o.tls = {
-    ca,
-    cert: t.tlsClientCertFile ? await read(t.tlsClientCertFile, 'client certificate file') : undefined,
-    key: t.tlsClientKeyFile ? await read(t.tlsClientKeyFile, 'client key file') : undefined,
-    serverName: t.tlsServerName || undefined,
-    insecureSkipVerify: t.tlsAllowInsecure,
-  };
-  return o;
-}
-
 /**
  * Live mode: GetFlows on a Hubble server (a Hubble agent or Relay, or `flowlens serve`), which
  * applies the filters, the time window and the selection; every response is printed as it
@@ -263,7 +226,7 @@ async function runLive(
   const r = run.request;
   // Loaded here: a run over flow logs does not pay for the gRPC client's modules.
   const { GrpcError, ObserverClient } = await import('../../server/grpc/index.js');
-  const client = new ObserverClient(target.server.replace(/^tls:\/\//, ''), await clientOptions(target));
+  const client = new ObserverClient(liveAddress(target), await liveClientOptions(target));
   const printer = makePrinter(run, io);
   const stats = run.stats ? new FlowStats() : undefined;
   const signal = r.follow ? io.interrupt?.() : undefined;
