@@ -6,13 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timeFromMillis } from '../../flow/index.js';
 import { ArrayHistory } from '../../pipeline/testing/array-history.js';
-import {
-  GrpcServer,
-  LocalObserverBackend,
-  registerHealth,
-  registerObserver,
-  ServingStatus,
-} from '../../server/grpc/index.js';
+import { startTestObserver, type TestObserver } from '../../server/grpc/testing.js';
 import { goSeconds, renderNodes, renderStatus, runList, runStatus, type StatusIO } from './status.js';
 
 const flags = (server: string, output: string) => ({ server, timeout: '5s', output });
@@ -29,7 +23,7 @@ function capture(env: Record<string, string> = {}): StatusIO & { out: () => stri
   };
 }
 
-let server: GrpcServer;
+let peer: TestObserver;
 let addr = '';
 let serving = true;
 beforeAll(async () => {
@@ -42,26 +36,17 @@ beforeAll(async () => {
       time,
     })),
   );
-  server = new GrpcServer();
-  registerObserver(
-    server,
-    new LocalObserverBackend({
-      history,
-      namespaces: () => [{ namespace: 'shop' }, { namespace: 'default' }],
-      nodeName: 'node-a',
-      version: 'flowlens v-test',
-      address: () => '127.0.0.1:4245',
-      tls: false,
-      startedAt: Date.now() - 65_000,
-      peers: () => [],
-      serving: () => true,
-    }),
-  );
-  registerHealth(server, () => (serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
-  addr = `127.0.0.1:${(await server.listen('127.0.0.1', 0)).port}`;
+  peer = await startTestObserver(history, {
+    namespaces: () => [{ namespace: 'shop' }, { namespace: 'default' }],
+    nodeName: 'node-a',
+    address: () => '127.0.0.1:4245',
+    startedAt: Date.now() - 65_000,
+    serving: () => serving,
+  });
+  addr = peer.address;
 });
 afterAll(async () => {
-  await server.close();
+  await peer.close();
 });
 
 describe('flowlens status', () => {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEvent, type FlowEvent } from '../../flow/index.js';
 import { ArrayHistory } from '../../pipeline/testing/array-history.js';
-import { GrpcServer, LocalObserverBackend, registerObserver } from '../../server/grpc/index.js';
+import { startTestObserver, type TestObserver } from '../../server/grpc/testing.js';
 import { runObserve, type ObserveIO } from './run.js';
 
 const GOLDEN = fileURLToPath(new URL('../../../test/golden-hubble/', import.meta.url));
@@ -50,30 +50,16 @@ async function observe(
 }
 
 const history = new ArrayHistory();
-let server: GrpcServer;
+let peer: TestObserver;
 let addr = '';
 
 beforeAll(async () => {
   history.append(events);
-  server = new GrpcServer();
-  registerObserver(
-    server,
-    new LocalObserverBackend({
-      history,
-      namespaces: () => [],
-      nodeName: 'live-test',
-      version: 'flowlens v-test',
-      address: () => '',
-      tls: false,
-      startedAt: Date.now(),
-      peers: () => [],
-      serving: () => true,
-    }),
-  );
-  addr = `127.0.0.1:${(await server.listen('127.0.0.1', 0)).port}`;
+  peer = await startTestObserver(history);
+  addr = peer.address;
 });
 afterAll(async () => {
-  await server.close();
+  await peer.close();
 });
 
 describe('observe --server (live mode)', () => {

@@ -125,6 +125,36 @@ async function openInputs(
   }
 }
 
+/** Prints one event (or counts it for --stats); node status records go to stderr. */
+function eventWriter(
+  run: ObserveRun,
+  printer: Printer,
+  out: BufferedWriter,
+  err: BufferedWriter,
+  stats: FlowStats | undefined,
+): (ev: FlowEvent) => void {
+  const asciiLine = printer.asciiLine?.bind(printer);
+  return (ev) => {
+    if (stats) return stats.add(ev);
+    const line = asciiLine?.(ev);
+    if (line !== undefined) out.writeAsciiLine(line);
+    else {
+      const text = printer.event(ev);
+      if (text !== '') out.write(text);
+    }
+    if (!run.silentErrors && ev.node_status !== undefined) {
+      const status = printer.status(ev);
+      if (status !== '') err.write(status);
+    }
+  };
+}
+
+/** What follows the flows: the --stats tables, or the printer's footer (the table output). */
+function closingText(run: ObserveRun, printer: Printer, stats: FlowStats | undefined): string {
+  if (!stats) return printer.footer();
+  return run.format === 'json' || run.format === 'jsonpb' ? stats.renderJson() : stats.renderText();
+}
+
 /** Reads, selects and prints; throws FlowlensCliError for input/filter errors. */
 async function runFlows(
   run: ObserveRun,
@@ -140,26 +170,15 @@ async function runFlows(
   const mode = selectionMode(run.request);
   const inWindow = timeWindow(run.request);
   const printer = makePrinter(run, io);
-  const asciiLine = printer.asciiLine?.bind(printer);
   const stats = run.stats ? new FlowStats() : undefined;
   const ring = mode.kind === 'last' ? new RingBuffer<FlowEvent>(mode.n) : undefined;
   const limit = mode.kind === 'first' ? mode.n : Infinity;
   let matched = 0;
   let emitted = 0;
-
+  const write = eventWriter(run, printer, out, err, stats);
   const emit = (ev: FlowEvent): void => {
     emitted++;
-    if (stats) return stats.add(ev);
-    const line = asciiLine?.(ev);
-    if (line !== undefined) out.writeAsciiLine(line);
-    else {
-      const text = printer.event(ev);
-      if (text !== '') out.write(text);
-    }
-    if (!run.silentErrors && ev.node_status !== undefined) {
-      const status = printer.status(ev);
-      if (status !== '') err.write(status);
-    }
+    write(ev);
   };
 
   let readError: unknown;
@@ -190,13 +209,7 @@ async function runFlows(
       if (out.due) await out.flush();
     }
   }
-  out.write(
-    stats
-      ? run.format === 'json' || run.format === 'jsonpb'
-        ? stats.renderJson()
-        : stats.renderText()
-      : printer.footer(),
-  );
+  out.write(closingText(run, printer, stats));
   if (readError !== undefined) {
     throw new FlowlensCliError('INPUT', readError instanceof Error ? readError.message : String(readError), {
       cause: readError,
@@ -229,6 +242,7 @@ async function runLive(
   const client = new ObserverClient(liveAddress(target), await liveClientOptions(target));
   const printer = makePrinter(run, io);
   const stats = run.stats ? new FlowStats() : undefined;
+  const write = eventWriter(run, printer, out, err, stats);
   const signal = r.follow ? io.interrupt?.() : undefined;
   try {
     const batches = client.getFlows(
@@ -245,17 +259,7 @@ async function runLive(
       { signal },
     );
     for await (const batch of batches) {
-      for (const ev of batch) {
-        if (stats) stats.add(ev);
-        else {
-          const text = printer.event(ev);
-          if (text !== '') out.write(text);
-        }
-        if (!run.silentErrors && ev.node_status !== undefined) {
-          const status = printer.status(ev);
-          if (status !== '') err.write(status);
-        }
-      }
+      for (const ev of batch) write(ev);
       await out.flush();
       await err.flush();
       if (out.closed) break;
@@ -270,13 +274,7 @@ async function runLive(
   } finally {
     client.close();
   }
-  out.write(
-    stats
-      ? run.format === 'json' || run.format === 'jsonpb'
-        ? stats.renderJson()
-        : stats.renderText()
-      : printer.footer(),
-  );
+  out.write(closingText(run, printer, stats));
   if (out.error)
     throw new FlowlensCliError('INPUT', `write error: ${out.error.message}`, { cause: out.error });
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { timeFromMillis, type FlowEvent } from '../../flow/index.js';
 import { ArrayHistory } from '../../pipeline/testing/array-history.js';
-import { GrpcServer, LocalObserverBackend, registerObserver } from '../../server/grpc/index.js';
+import { startTestObserver, type TestObserver } from '../../server/grpc/testing.js';
 import { Backoff } from './backoff.js';
 import { HubbleSource } from './hubble-source.js';
 import { ResumeFilter } from './resume-filter.js';
@@ -17,24 +17,9 @@ function flow(i: number, ms = T0 + Math.floor(i / 2)): FlowEvent {
   };
 }
 
-async function startPeer(history: ArrayHistory, port = 0): Promise<{ server: GrpcServer; port: number }> {
-  const server = new GrpcServer();
-  registerObserver(
-    server,
-    new LocalObserverBackend({
-      history,
-      namespaces: () => [],
-      nodeName: 'peer-1',
-      version: 'flowlens v-test',
-      address: () => '',
-      tls: false,
-      startedAt: Date.now(),
-      peers: () => [],
-      serving: () => true,
-    }),
-  );
-  const a = await server.listen('127.0.0.1', port);
-  return { server, port: a.port };
+/** A flowlens-style peer on 127.0.0.1 (an ephemeral port unless given). */
+function startPeer(history: ArrayHistory, port = 0): Promise<TestObserver> {
+  return startTestObserver(history, { nodeName: 'peer-1' }, { port });
 }
 
 const stops: (() => Promise<void>)[] = [];
@@ -169,23 +154,8 @@ describe('HubbleSource over a unix socket', () => {
     const sock = `${mkdtempSync(`${tmpdir()}/flowlens-sock-`)}/hubble.sock`;
     const history = new ArrayHistory();
     history.append([flow(0), flow(1)]);
-    const server = new GrpcServer();
-    registerObserver(
-      server,
-      new LocalObserverBackend({
-        history,
-        namespaces: () => [],
-        nodeName: 'peer-1',
-        version: 'v',
-        address: () => '',
-        tls: false,
-        startedAt: Date.now(),
-        peers: () => [],
-        serving: () => true,
-      }),
-    );
-    await server.listenPath(sock);
-    stops.push(() => server.close(50));
+    const peer = await startTestObserver(history, { nodeName: 'peer-1', version: 'v' }, { socketPath: sock });
+    stops.push(() => peer.close());
     const src = new HubbleSource(`unix://${sock}`, { backfillMs: Date.now() - T0 + 60_000 });
     const got: string[] = [];
     const ac = new AbortController();
