@@ -11,6 +11,7 @@
  * pipeline (as `serve --source simulator` runs).
  * Phase grpc: GetFlowsResponse messages (encoded up front, the peer's work) decoded as a `hubble:`
  * source decodes them, then the pipeline; PREDECODE=1 decodes them before the clock starts.
+ * NOSTORE=1 leaves the persistent store out of the grpc and sim phases.
  *
  * "main" is the CPU time of the main (ingest) thread alone (Linux, from /proc); the process
  * figure includes the store's worker thread and V8's helper threads (GC). INGEST_THREADS=1 also
@@ -123,8 +124,30 @@ for (const persistent of phases.has('decoded') ? [false, true, true] : []) {
   } else await history.close();
 }
 
+/**
+ * Builds a pipeline (with the persistent store unless NOSTORE=1), times `feed` (which returns
+ * how many flows it emitted) and the drain, reports, and closes everything.
+ */
+async function timed(label: string, feed: (emit: (b: FlowEvent[]) => Promise<void>) => Promise<number>) {
+  const dir = process.env.NOSTORE ? undefined : mkdtempSync(`${tmpdir()}/flowlens-bench-`);
+  const { pipeline, history } = await build(RING, dir);
+  const th0 = threadCpu();
+  const m0 = mainThreadCpu();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const n = await feed((b) => pipeline.emit(b));
+  const th1 = threadCpu();
+  await pipeline.stop();
+  report(dir ? label : label.replace(' + store', ''), n, performance.now() - t0, process.cpuUsage(c0), m0);
+  threadReport(th0, th1, n);
+  await history.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
 // 2. gRPC: what a `hubble:` source receives (GetFlowsResponse messages, encoded up front: the
 // peer's work), decoded as the Observer client does (decodeEventBytes) -> pipeline.
+// PREDECODE=1 decodes them before the clock starts: what the decoded objects cost the pipeline,
+// against the flow-log objects of the `decoded` phase.
 if (phases.has('grpc')) {
   const wire = new ProtoWriter(1 << 16);
   const msgs: Uint8Array[] = [];
@@ -138,43 +161,15 @@ if (phases.has('grpc')) {
     if (msgs.length >= N) break;
   }
   for (let round = 0; round < 2; round++) {
-    const dir = mkdtempSync(`${tmpdir()}/flowlens-bench-`);
-    const { pipeline, history } = await build(RING, dir);
-    const m0 = mainThreadCpu();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    if (process.env.PREDECODE) {
-      // Decoded up front (untimed): what the decoded objects cost the pipeline, against the
-      // flow-log objects of the `decoded` phase.
-      const pre = msgs.map(decodeEventBytes);
-      const c1 = process.cpuUsage();
-      const t1 = performance.now();
-      const m1 = mainThreadCpu();
-      for (let i = 0; i < pre.length; i += 1000) await pipeline.emit(pre.slice(i, i + 1000));
-      await pipeline.stop();
-      report(
-        'grpc, decoded before -> ring + store + metrics',
-        pre.length,
-        performance.now() - t1,
-        process.cpuUsage(c1),
-        m1,
-      );
-      await history.close();
-      rmSync(dir, { recursive: true, force: true });
-      continue;
-    }
-    for (let i = 0; i < msgs.length; i += 1000)
-      await pipeline.emit(msgs.slice(i, i + 1000).map(decodeEventBytes));
-    await pipeline.stop();
-    report(
-      'grpc -> decode -> ring + store + metrics',
-      msgs.length,
-      performance.now() - t0,
-      process.cpuUsage(c0),
-      m0,
+    const pre = process.env.PREDECODE ? msgs.map(decodeEventBytes) : undefined;
+    await timed(
+      pre ? 'grpc, decoded before -> ring + store + metrics' : 'grpc -> decode -> ring + store + metrics',
+      async (emit) => {
+        for (let i = 0; i < msgs.length; i += 1000)
+          await emit(pre ? pre.slice(i, i + 1000) : msgs.slice(i, i + 1000).map(decodeEventBytes));
+        return msgs.length;
+      },
     );
-    await history.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -182,31 +177,21 @@ if (phases.has('grpc')) {
 // in-process (timed: it is the source's work) in batches of 1000 -> pipeline.
 if (phases.has('sim')) {
   for (let round = 0; round < 2; round++) {
-    // NOSTORE=1: the ring and the metrics alone.
-    const dir = process.env.NOSTORE ? undefined : mkdtempSync(`${tmpdir()}/flowlens-bench-`);
-    const { pipeline, history } = await build(RING, dir);
     const gen = simulate(loadScenario('healthy'), { seed: 1 + round, durationMs: Math.ceil(N / 400) * 1000 });
-    const th0 = threadCpu();
-    const m0 = mainThreadCpu();
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    let n = 0;
-    let batch: FlowEvent[] = [];
-    for (const ev of gen) {
-      batch.push(ev);
-      if (batch.length === 1000) {
-        await pipeline.emit(batch);
-        n += batch.length;
-        batch = [];
-        if (n >= N) break;
+    await timed('simulator -> ring + store + metrics', async (emit) => {
+      let n = 0;
+      let batch: FlowEvent[] = [];
+      for (const ev of gen) {
+        batch.push(ev);
+        if (batch.length === 1000) {
+          await emit(batch);
+          n += batch.length;
+          batch = [];
+          if (n >= N) break;
+        }
       }
-    }
-    const th1 = threadCpu();
-    await pipeline.stop();
-    report('simulator -> ring + store + metrics', n, performance.now() - t0, process.cpuUsage(c0), m0);
-    threadReport(th0, th1, n);
-    await history.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+      return n;
+    });
   }
 }
 
