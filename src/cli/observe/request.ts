@@ -57,17 +57,15 @@ export type ObserveInvocation =
 /** `observe` or its alias `observe flows`. */
 export type ObserveSubcommand = 'observe' | 'flows';
 
-/** A Hubble server to ask (live mode: no `--input-file`). */
-export interface LiveTarget {
+/** A Hubble server to ask (live mode: no `--input-file`), with hubble's `--tls-*` flag values. */
+export interface LiveTarget extends Pick<
+  ObserveFlagValues,
+  'tlsAllowInsecure' | 'tlsCaCertFiles' | 'tlsClientCertFile' | 'tlsClientKeyFile' | 'tlsServerName'
+> {
   /** `--server` (or HUBBLE_SERVER), default `localhost:4245`; `tls://` and `unix://` forms too. */
   server: string;
   /** `--tls`, a `tls://` address, or a client certificate. */
   tls: boolean;
-  tlsAllowInsecure: boolean;
-  tlsCaCertFiles: string[];
-  tlsClientCertFile: string;
-  tlsClientKeyFile: string;
-  tlsServerName: string;
   /** `--timeout`: dialing timeout in milliseconds. */
   timeoutMs: number;
   /** `--experimental-field-mask` paths. */
