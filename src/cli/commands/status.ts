@@ -167,11 +167,9 @@ export function renderNodes(nodes: readonly ObserverNode[], wide: boolean): stri
 }
 
 async function withClient<T>(
-  f: ServerFlags,
-  io: StatusIO,
+  t: LiveTarget,
   call: (c: import('../../server/grpc/index.js').ObserverClient, timeoutMs: number) => Promise<T>,
 ): Promise<T> {
-  const t = targetOf(f, io.env);
   const { GrpcError, ObserverClient } = await import('../../server/grpc/index.js');
   const client = new ObserverClient(liveAddress(t), await liveClientOptions(t));
   try {
@@ -204,17 +202,14 @@ function checkOutput(output: string, allowed: string[]): void {
 export async function runStatus(f: ServerFlags, io: StatusIO): Promise<number> {
   return run(io, async () => {
     checkOutput(f.output, ['compact', 'json']);
-    return withClient(f, io, async (c, timeoutMs) => {
+    const t = targetOf(f, io.env);
+    return withClient(t, async (c, timeoutMs) => {
       const { ServingStatus } = await import('../../server/grpc/index.js');
       const health = await c.health({ timeoutMs });
       if (health !== ServingStatus.SERVING)
-        throw new StatusError(
-          `Healthcheck (via ${targetOf(f, io.env).server}): not serving (status ${health})`,
-        );
+        throw new StatusError(`Healthcheck (via ${t.server}): not serving (status ${health})`);
       const ss = await c.serverStatus({ timeoutMs });
-      return f.output === 'json'
-        ? JSON.stringify(ss, null, 2) + '\n'
-        : renderStatus(targetOf(f, io.env).server, ss);
+      return f.output === 'json' ? JSON.stringify(ss, null, 2) + '\n' : renderStatus(t.server, ss);
     });
   });
 }
@@ -223,7 +218,7 @@ export async function runStatus(f: ServerFlags, io: StatusIO): Promise<number> {
 export async function runList(what: 'nodes' | 'namespaces', f: ServerFlags, io: StatusIO): Promise<number> {
   return run(io, async () => {
     checkOutput(f.output, ['table', 'wide', 'json']);
-    return withClient(f, io, async (c, timeoutMs) => {
+    return withClient(targetOf(f, io.env), async (c, timeoutMs) => {
       if (what === 'nodes') {
         const nodes = await c.getNodes({ timeoutMs });
         return f.output === 'json'
