@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeEvent, type FlowEvent } from '../../flow/index.js';
-import { FileSource } from './index.js';
+import { FileSource, followFile } from './index.js';
+import { stat } from 'node:fs/promises';
 
 const line = (id: string) =>
   JSON.stringify({
@@ -79,6 +80,44 @@ describe('FileSource (tail -F)', () => {
     expect(f.got).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(f.src.rotations).toBe(1);
     await f.stop();
+  });
+
+  it('reads what the old writer added between the end of its read and the rotation check', async () => {
+    // The worst moment, made certain: the path is looked at (statPath) right after a read found
+    // the end of the file; the old writer appends, the file is renamed and a new one written
+    // just then. Before stop 15 the follower closed the old handle without reading "b" and "c".
+    const d = tmp();
+    const p = join(d, 'events.log');
+    writeFileSync(p, line('a'));
+    let rotated = false;
+    const ac = new AbortController();
+    const got: string[] = [];
+    const notices: string[] = [];
+    const gen = followFile(p, {
+      signal: ac.signal,
+      pollMs: 5,
+      onNotice: (n) => notices.push(n.kind),
+      statPath: async (path) => {
+        if (!rotated && got.length === 1) {
+          rotated = true;
+          appendFileSync(p, line('b'));
+          renameSync(p, join(d, 'events.log.1'));
+          appendFileSync(join(d, 'events.log.1'), line('c'));
+          writeFileSync(p, line('d'));
+        }
+        return stat(path);
+      },
+    });
+    // A follower that lost lines would wait forever: give up after 5 s and compare.
+    const timer = setTimeout(() => ac.abort(), 5000);
+    for await (const lines of gen) {
+      for (const l of lines) got.push((JSON.parse(l) as FlowEvent).flow!.uuid!);
+      if (got.length >= 4) break;
+    }
+    clearTimeout(timer);
+    ac.abort();
+    expect(got).toEqual(['a', 'b', 'c', 'd']);
+    expect(notices).toEqual(['opened', 'rotated', 'opened']);
   });
 
   it('follows truncation (copytruncate): starts again from the beginning', async () => {

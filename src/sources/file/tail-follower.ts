@@ -32,6 +32,11 @@ export interface FollowOptions {
   /** Read size (default 1 MiB). */
   chunkBytes?: number;
   onNotice?: (n: FollowNotice) => void;
+  /**
+   * How the path is looked at when the handle is at its end (default `fs.promises.stat`). Tests
+   * use it to rotate the file at the worst moment: after the read that found the end.
+   */
+  statPath?: (path: string) => Promise<{ ino: number; dev: number }>;
 }
 
 interface Opened {
@@ -55,6 +60,7 @@ async function tryOpen(path: string, fromEnd: boolean): Promise<Opened | undefin
 /** Follows `path`, yielding batches of complete lines (without the newline and a CR before it). */
 export async function* followFile(path: string, o: FollowOptions): AsyncGenerator<string[]> {
   const pollMs = o.pollMs ?? 250;
+  const statPath = o.statPath ?? stat;
   const maxLine = o.maxLineBytes ?? 16 << 20;
   // Two buffers: while the lines of one are handed out, the next read (issued only when the
   // last one filled its buffer, i.e. while catching up on a large file) fills the other.
@@ -118,9 +124,18 @@ export async function* followFile(path: string, o: FollowOptions): AsyncGenerato
         continue;
       }
       // At the end of what the handle sees: rotated, truncated, or just idle?
-      const st = await stat(path).catch(() => undefined);
+      const st = await statPath(path).catch(() => undefined);
       if (st && (st.ino !== cur.ino || st.dev !== cur.dev)) {
-        // Rotated: the old handle was read to its end above; a final unterminated line counts.
+        // Rotated. The old writer may have added lines between the read above and the stat (it
+        // writes to the renamed file until it reopens): read the old handle to its end again
+        // before leaving it. A final unterminated line counts.
+        for (;;) {
+          const { bytesRead: n } = await cur.fh.read(buf, 0, size, cur.offset);
+          if (n === 0) break;
+          cur.offset += n;
+          const more = take(buf.subarray(0, n), false);
+          if (more.length > 0) yield more;
+        }
         const lines = take(undefined, true);
         if (lines.length > 0) yield lines;
         await cur.fh.close();
