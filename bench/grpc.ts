@@ -15,12 +15,8 @@ import type { FlowEvent } from '../src/flow/index.js';
 import { GetFlowsResponseSchema, Observer } from '../src/gen/observer/observer_pb.js';
 import { ProtoWriter, writeEventFrame } from '../src/server/grpc/wire/index.js';
 import { RingHistory } from '../src/pipeline/index.js';
-import {
-  GrpcServer,
-  LocalObserverBackend,
-  ObserverClient,
-  registerObserver,
-} from '../src/server/grpc/index.js';
+import { ObserverClient } from '../src/server/grpc/index.js';
+import { startTestObserver } from '../src/server/grpc/testing.js';
 import { readFlowLog } from '../src/sources/jsonl/index.js';
 
 if (process.argv[2] === '--client') {
@@ -70,23 +66,8 @@ for await (const batch of await readFlowLog([file])) {
     `encode, protobuf-es fromJson+toBinary:  ${Math.round((k / (performance.now() - t0)) * 1000).toLocaleString('en-US')} flows/s`,
   );
 }
-const server = new GrpcServer();
-registerObserver(
-  server,
-  new LocalObserverBackend({
-    history,
-    namespaces: () => [],
-    nodeName: 'bench',
-    version: 'bench',
-    address: () => '',
-    tls: false,
-    startedAt: Date.now(),
-    peers: () => [],
-    serving: () => true,
-  }),
-);
-const { port } = await server.listen('127.0.0.1', 0);
-const target = `127.0.0.1:${port}`;
+const peer = await startTestObserver(history, { nodeName: 'bench', version: 'bench' });
+const target = peer.address;
 
 async function rawRun(target: string, N: number): Promise<void> {
   const c = new ObserverClient(target);
@@ -130,7 +111,7 @@ async function measured(mode: string, limit: number): Promise<void> {
     `  server CPU ${cpu.toFixed(2)} s = ${((cpu / limit) * 1e6).toFixed(2)} µs/flow -> ${Math.round(limit / cpu).toLocaleString('en-US')} flows per server CPU-second`,
   );
 }
-await server.close();
+await peer.close();
 
 function runChild(mode: string, limit: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -9,12 +9,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadRelayConfig } from '../src/config/index.js';
 import { RingHistory } from '../src/pipeline/index.js';
-import {
-  GrpcServer,
-  LocalObserverBackend,
-  ObserverClient,
-  registerObserver,
-} from '../src/server/grpc/index.js';
+import { ObserverClient } from '../src/server/grpc/index.js';
+import { startTestObserver } from '../src/server/grpc/testing.js';
 import { readFlowLog } from '../src/sources/jsonl/index.js';
 import { startRelay } from '../src/cli/commands/relay.js';
 
@@ -36,22 +32,7 @@ if (mode === '--peer') {
     }
     if (loaded >= Number(n)) break;
   }
-  const server = new GrpcServer();
-  registerObserver(
-    server,
-    new LocalObserverBackend({
-      history,
-      namespaces: () => [],
-      nodeName: `peer-${skip}`,
-      version: 'bench',
-      address: () => '',
-      tls: false,
-      startedAt: Date.now(),
-      peers: () => [],
-      serving: () => true,
-    }),
-  );
-  const { port } = await server.listen('127.0.0.1', 0);
+  const { port } = await startTestObserver(history, { nodeName: `peer-${skip}`, version: 'bench' });
   process.stdout.write(`PORT ${port}\n`);
 } else if (mode === '--client') {
   const [, , , target, n] = process.argv;

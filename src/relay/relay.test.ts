@@ -10,7 +10,8 @@ import { loadRelayConfig } from '../config/index.js';
 import { timeFromMillis, type FlowEvent } from '../flow/index.js';
 import { Observer, type GetFlowsResponse } from '../gen/observer/observer_pb.js';
 import { ArrayHistory } from '../pipeline/testing/array-history.js';
-import { GrpcServer, LocalObserverBackend, registerObserver } from '../server/grpc/index.js';
+import type { GrpcServer } from '../server/grpc/index.js';
+import { startTestObserver } from '../server/grpc/testing.js';
 import { startRelay, type RelayServer } from '../cli/commands/relay.js';
 import { SortWindow } from './sort-window.js';
 
@@ -33,23 +34,16 @@ interface FakePeer {
 }
 
 async function startPeer(name: string, port = 0, history = new ArrayHistory()): Promise<FakePeer> {
-  const server = new GrpcServer();
-  registerObserver(
-    server,
-    new LocalObserverBackend({
-      history,
+  const peer = await startTestObserver(
+    history,
+    {
       namespaces: () => [{ namespace: `ns-${name}` }, { namespace: 'shared' }],
       nodeName: name,
-      version: 'flowlens v-test',
       address: () => `127.0.0.1:${port}`,
-      tls: false,
-      startedAt: Date.now(),
-      peers: () => [],
-      serving: () => true,
-    }),
+    },
+    { port },
   );
-  const a = await server.listen('127.0.0.1', port);
-  return { name, history, server, port: a.port };
+  return { name, history, server: peer.server, port: peer.port };
 }
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -238,23 +232,12 @@ describe('PeerPool discovery', () => {
     const b = await startPeer('node-b', 0);
     cleanup.push(() => b.server.close());
     // Two loopback addresses with the same port: 127.0.0.1 and 127.0.0.2.
-    const server2 = new GrpcServer();
-    registerObserver(
-      server2,
-      new LocalObserverBackend({
-        history: new ArrayHistory(),
-        namespaces: () => [],
-        nodeName: 'node-c',
-        version: 'v',
-        address: () => '',
-        tls: false,
-        startedAt: Date.now(),
-        peers: () => [],
-        serving: () => true,
-      }),
+    const c = await startTestObserver(
+      new ArrayHistory(),
+      { nodeName: 'node-c', version: 'v' },
+      { host: '127.0.0.2', port: a.port },
     );
-    await server2.listen('127.0.0.2', a.port);
-    cleanup.push(() => server2.close());
+    cleanup.push(() => c.server.close());
     let answer = ['127.0.0.1', '127.0.0.2'];
     const { PeerPool } = await import('./peer-pool.js');
     const pool = new PeerPool([`dns:///peers.example:${a.port}`, `named=127.0.0.1:${b.port}`], {

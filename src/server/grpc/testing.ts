@@ -1,6 +1,7 @@
 /**
- * Test helper: an Observer server over a flow history, on an ephemeral loopback port (or a unix
- * socket), with the Health service as `serve` registers it. Not part of the product's API.
+ * Test and bench helper: an Observer server over a flow history, on an ephemeral loopback port
+ * (or a unix socket), with the Health service as `serve` registers it. Not part of the product's
+ * API.
  */
 import type { FlowHistory } from '../../pipeline/index.js';
 import { GrpcServer } from './grpc-server.js';
@@ -13,7 +14,7 @@ export interface TestObserver {
   server: GrpcServer;
   /** The TCP port (0 on a unix socket). */
   port: number;
-  /** `127.0.0.1:PORT`, or `unix://PATH`. */
+  /** `HOST:PORT` (127.0.0.1 unless given), or `unix://PATH`. */
   address: string;
   close(): Promise<void>;
 }
@@ -25,7 +26,7 @@ export interface TestObserver {
 export async function startTestObserver(
   history: FlowHistory,
   deps: Partial<Omit<LocalBackendDeps, 'history'>> = {},
-  at: { port?: number; socketPath?: string } = {},
+  at: { host?: string; port?: number; socketPath?: string } = {},
 ): Promise<TestObserver> {
   const backend: LocalBackendDeps = {
     history,
@@ -54,8 +55,9 @@ export async function startTestObserver(
     await server.listenPath(at.socketPath);
     address = `unix://${at.socketPath}`;
   } else {
-    port = (await server.listen('127.0.0.1', at.port ?? 0)).port;
-    address = `127.0.0.1:${port}`;
+    const host = at.host ?? '127.0.0.1';
+    port = (await server.listen(host, at.port ?? 0)).port;
+    address = `${host}:${port}`;
   }
   return { server, port, address, close: () => server.close(50) };
 }
