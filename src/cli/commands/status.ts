@@ -6,7 +6,7 @@
  * the real CLI, whose own `hubble status` and `hubble list` work against flowlens too.
  */
 import type { Command } from 'commander';
-import { liveAddress, liveClientOptions } from '../observe/live-client.js';
+import { liveAddress, liveClientOptions, liveTarget } from '../observe/live-client.js';
 import { parseGoDuration } from '../observe/go-duration.js';
 import type { LiveTarget } from '../observe/request.js';
 import type { ObserverNode, ServerStatusInfo } from '../../server/grpc/index.js';
@@ -62,27 +62,27 @@ function addServerFlags(cmd: Command): Command {
 class StatusError extends Error {}
 
 function targetOf(f: ServerFlags, env: StatusIO['env']): LiveTarget {
-  const server = f.server ?? env.HUBBLE_SERVER ?? 'localhost:4245';
   let timeoutNs: bigint;
   try {
     timeoutNs = parseGoDuration(f.timeout);
   } catch (e) {
     throw new StatusError(`invalid --timeout: ${(e as Error).message}`);
   }
-  const t: LiveTarget = {
-    server,
-    tls: !!f.tls || server.startsWith('tls://') || !!f.tlsClientCertFile,
-    tlsAllowInsecure: !!f.tlsAllowInsecure,
-    tlsCaCertFiles: f.tlsCaCertFiles ?? [],
-    tlsClientCertFile: f.tlsClientCertFile ?? '',
-    tlsClientKeyFile: f.tlsClientKeyFile ?? '',
-    tlsServerName: f.tlsServerName ?? '',
-    timeoutMs: Number(timeoutNs / 1_000_000n),
-    fieldMask: [],
-  };
-  if (f.basicAuthUsername !== undefined || f.basicAuthPassword !== undefined)
-    t.basicAuth = { username: f.basicAuthUsername ?? '', password: f.basicAuthPassword ?? '' };
-  return t;
+  return liveTarget(
+    {
+      server: f.server,
+      tls: !!f.tls,
+      tlsAllowInsecure: !!f.tlsAllowInsecure,
+      tlsCaCertFiles: f.tlsCaCertFiles ?? [],
+      tlsClientCertFile: f.tlsClientCertFile ?? '',
+      tlsClientKeyFile: f.tlsClientKeyFile ?? '',
+      tlsServerName: f.tlsServerName ?? '',
+      timeoutNs,
+      basicAuthUsername: f.basicAuthUsername ?? '',
+      basicAuthPassword: f.basicAuthPassword ?? '',
+    },
+    env,
+  );
 }
 
 /** `1,234,567`. */

@@ -7,6 +7,48 @@ import type { GrpcClientOptions } from '../../server/grpc/index.js';
 import { FlowlensCliError } from './errors.js';
 import type { LiveTarget } from './request.js';
 
+/** Hubble's server flags, as `observe`, `status` and `list` take them. */
+export interface ServerFlagValues {
+  /** `--server`; undefined when not given (then HUBBLE_SERVER, else `localhost:4245`). */
+  server: string | undefined;
+  tls: boolean;
+  tlsAllowInsecure: boolean;
+  tlsCaCertFiles: string[];
+  tlsClientCertFile: string;
+  tlsClientKeyFile: string;
+  tlsServerName: string;
+  /** `--timeout` in nanoseconds. */
+  timeoutNs: bigint;
+  basicAuthUsername: string;
+  basicAuthPassword: string;
+}
+
+/**
+ * The server to ask and how: TLS with `--tls`, a `tls://` address or a client certificate;
+ * basic auth when a user name or password is given.
+ */
+export function liveTarget(
+  f: ServerFlagValues,
+  env: Readonly<Record<string, string | undefined>>,
+  fieldMask: string[] = [],
+): LiveTarget {
+  const server = f.server ?? env.HUBBLE_SERVER ?? 'localhost:4245';
+  const t: LiveTarget = {
+    server,
+    tls: f.tls || server.startsWith('tls://') || f.tlsClientCertFile !== '',
+    tlsAllowInsecure: f.tlsAllowInsecure,
+    tlsCaCertFiles: f.tlsCaCertFiles,
+    tlsClientCertFile: f.tlsClientCertFile,
+    tlsClientKeyFile: f.tlsClientKeyFile,
+    tlsServerName: f.tlsServerName,
+    timeoutMs: Number(f.timeoutNs / 1_000_000n),
+    fieldMask,
+  };
+  if (f.basicAuthUsername !== '' || f.basicAuthPassword !== '')
+    t.basicAuth = { username: f.basicAuthUsername, password: f.basicAuthPassword };
+  return t;
+}
+
 /** The address to dial (`tls://` only says to use TLS). */
 export function liveAddress(t: LiveTarget): string {
   return t.server.replace(/^tls:\/\//, '');

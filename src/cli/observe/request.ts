@@ -24,6 +24,7 @@ import {
   type ObserveFlag,
   type ObserveFlagValues,
 } from './flags.js';
+import { liveTarget } from './live-client.js';
 import { decodeRawFilters, renderRawFilters } from './raw-filters.js';
 import { parseTimeArg, timestampProblem } from './time-arg.js';
 
@@ -253,23 +254,14 @@ export function parseObserveArgs(argv: readonly string[], ctx: ObserveContext): 
       request,
     };
   }
-  let live: LiveTarget | undefined;
-  if (values.inputFiles.length === 0) {
-    const server = values.serverSet ? values.server : (ctx.env.HUBBLE_SERVER ?? values.server);
-    live = {
-      server,
-      tls: values.tls || server.startsWith('tls://') || values.tlsClientCertFile !== '',
-      tlsAllowInsecure: values.tlsAllowInsecure,
-      tlsCaCertFiles: values.tlsCaCertFiles,
-      tlsClientCertFile: values.tlsClientCertFile,
-      tlsClientKeyFile: values.tlsClientKeyFile,
-      tlsServerName: values.tlsServerName,
-      timeoutMs: Number(values.timeout / 1_000_000n),
-      fieldMask: values.fieldMask,
-    };
-    if (values.basicAuthUsername !== '' || values.basicAuthPassword !== '')
-      live.basicAuth = { username: values.basicAuthUsername, password: values.basicAuthPassword };
-  }
+  const live =
+    values.inputFiles.length === 0
+      ? liveTarget(
+          { ...values, server: values.serverSet ? values.server : undefined, timeoutNs: values.timeout },
+          ctx.env,
+          values.fieldMask,
+        )
+      : undefined;
   return {
     kind: 'run',
     subcommand,
