@@ -8,7 +8,7 @@
  * Reading verdict, type, protocol, direction, the L7 record and the TCP flags once instead of
  * once per handler saves several of each per flow (bench/metrics.ts).
  */
-import type { DNS, Flow, HTTP, Layer4, Layer7 } from '../flow/index.js';
+import type { DNS, Endpoint, Flow, HTTP, Layer4, Layer7 } from '../flow/index.js';
 import { EVENT, TRACE_POINTS, verdictCode } from './flow-fields.js';
 
 /** Every record gets a new number per flow, so that memos keyed by it never outlive the flow. */
@@ -56,6 +56,13 @@ export class FlowFacts {
   http: HTTP | undefined = undefined;
   /** `l7.type`: 1 REQUEST, 2 RESPONSE, 0 anything else (or no L7 record). */
   l7Type = 0;
+  /**
+   * `source` and `destination` (undefined when absent), read here once for the context keys of
+   * every handler: decoded flows come in many shapes, so each read of a flow property is a
+   * megamorphic lookup, where a read of this record is not.
+   */
+  source: Endpoint | undefined = undefined;
+  destination: Endpoint | undefined = undefined;
   private flagsSeq = 0;
   private flagBits = 0;
   private ipvSeq = 0;
@@ -132,6 +139,8 @@ export class FlowFacts {
     this.direction = d === 'INGRESS' || d === 1 ? 1 : d === 'EGRESS' || d === 2 ? 2 : 0;
     const r = flow.is_reply;
     this.reply = r === undefined ? -1 : r ? 1 : 0;
+    this.source = flow.source;
+    this.destination = flow.destination;
     return this;
   }
 

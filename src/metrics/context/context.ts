@@ -372,13 +372,13 @@ export class ContextLabels {
   key(flow: Flow, invert = false): number {
     if (invert) {
       if (this.memoFlow1 !== flow) {
-        this.memoKey1 = this.computeKey(flow, true, directionCode(flow));
+        this.memoKey1 = this.computeKey(flow, true, directionCode(flow), flow.source, flow.destination);
         this.memoFlow1 = flow;
       }
       return this.memoKey1;
     }
     if (this.memoFlow0 !== flow) {
-      this.memoKey0 = this.computeKey(flow, false, directionCode(flow));
+      this.memoKey0 = this.computeKey(flow, false, directionCode(flow), flow.source, flow.destination);
       this.memoFlow0 = flow;
     }
     return this.memoKey0;
@@ -388,13 +388,13 @@ export class ContextLabels {
   keyOf(facts: FlowFacts, invert = false): number {
     if (invert) {
       if (this.seq1 !== facts.seq) {
-        this.seqKey1 = this.computeKey(facts.flow, true, facts.direction);
+        this.seqKey1 = this.computeKey(facts.flow, true, facts.direction, facts.source, facts.destination);
         this.seq1 = facts.seq;
       }
       return this.seqKey1;
     }
     if (this.seq0 !== facts.seq) {
-      this.seqKey0 = this.computeKey(facts.flow, false, facts.direction);
+      this.seqKey0 = this.computeKey(facts.flow, false, facts.direction, facts.source, facts.destination);
       this.seq0 = facts.seq;
     }
     return this.seqKey0;
@@ -408,12 +408,18 @@ export class ContextLabels {
     this.compute(out, off, flow, level, invert);
   }
 
-  /** The key of a flow; `dir` is its {@link directionCode}. */
-  private computeKey(flow: Flow, invert: boolean, dir: number): number {
+  /** The key of a flow; `dir` is its {@link directionCode}, `src` and `dst` its endpoints. */
+  private computeKey(
+    flow: Flow,
+    invert: boolean,
+    dir: number,
+    src: Endpoint | undefined,
+    dst: Endpoint | undefined,
+  ): number {
     const keys = this.keys;
     if (this.podOnly) {
-      let s = this.srcWhen[dir] ? keys.podId(flow.source) : 0;
-      let t = this.dstWhen[dir] ? keys.podId(flow.destination) : 0;
+      let s = this.srcWhen[dir] ? keys.podId(src) : 0;
+      let t = this.dstWhen[dir] ? keys.podId(dst) : 0;
       if (invert) {
         const x = s;
         s = t;
