@@ -5,12 +5,13 @@
  *   npx tsx bench/metrics.ts [file=bench/out/flows-1m.jsonl] [flows=1000000]
  *
  * 1. Throughput: flows are read in batches of 256 by each reader (untimed; see READERS below:
- *    as a flow log is read, as a gRPC peer's flows are decoded, and decoded afresh), and
+ *    as a flow log is read, the same then appended to a ring as `serve` does, as a gRPC peer's
+ *    flows are decoded, and decoded afresh), and
  *    `pipeline.observe(batch)` is timed right after, in wall and CPU time (CPU time is the
  *    per-core figure on a shared machine). Runs the default handler set, the ACNS set, then
  *    every handler together. 256 is the slice the ingest
- *    pipeline hands to each of its stages in turn (src/pipeline/pipeline.ts), so the metrics
- *    read flows that the ring has just read; `BATCH=4096` shows the cost of cold flows (whole
+ *    pipeline hands to each of its stages in turn (src/pipeline/pipeline.ts), so in `serve` the
+ *    metrics read flows that the ring has just read (reader `serve`); `BATCH=4096` shows the cost of cold flows (whole
  *    batches of a few megabytes of objects, about a third slower).
  * 2. Render: 50,000 series across the default families (unique pods), Prometheus text and
  *    OpenMetrics, first render (includes sorting) and steady-state renders.
@@ -34,22 +35,36 @@ import {
 } from '../src/flow/index.js';
 import { createMetricsPipeline, DEFAULT_METRICS } from '../src/metrics/index.js';
 import { decodeEventBytes, ProtoWriter, writeEvent } from '../src/server/grpc/wire/index.js';
+import { RingStore } from '../src/store/ring-store.js';
 
 const file = process.argv[2] ?? 'bench/out/flows-1m.jsonl';
 const total = Number(process.argv[3] ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 256);
 /**
  * How the flows are read (untimed), which decides which objects they share. Each reader in
- * READERS (default all three) has its own pipeline; they take turns of 64K flows over the same
+ * READERS (default all four) has its own pipeline; they take turns of 64K flows over the same
  * lines, so that all see the machine in the same state (interleaved A/B):
  * - file: as the file source and the flow-log readers read them (FlowLineParser: the flows of
  *   one pod share one frozen endpoint object);
+ * - serve: as `file`, then appended to a ring before `observe` (see beforeObserve);
  * - grpc: as a `hubble:` source receives them, encoded to protobuf and decoded by the gRPC
  *   client's decoder (which shares endpoints by their bytes);
  * - fresh: every line decoded afresh, nothing shared (what was measured before the sharing).
  */
-const READERS = (process.env.READERS ?? 'file,grpc,fresh').split(',') as Reader[];
-type Reader = 'file' | 'grpc' | 'fresh';
+const READERS = (process.env.READERS ?? 'file,serve,grpc,fresh').split(',') as Reader[];
+type Reader = 'file' | 'serve' | 'grpc' | 'fresh';
+/**
+ * `serve`: read as `file` reads, then appended to a ring (untimed) before `observe`, as
+ * `flowlens serve` runs its store stage before the metrics on every slice
+ * (src/pipeline/pipeline.ts), so that the metrics read flows the ring has just read.
+ */
+const rings = new Map<Reader, RingStore>();
+function beforeObserve(reader: Reader, batch: FlowEvent[]): void {
+  if (reader !== 'serve') return;
+  let ring = rings.get(reader);
+  if (ring === undefined) rings.set(reader, (ring = new RingStore({ capacity: 65_535 })));
+  ring.appendBatch(batch);
+}
 const canonical = (v: unknown): FlowEvent => (isCanonicalEvent(v) ? v : decodeEvent(v));
 const wire = new ProtoWriter(1 << 16);
 const parser = new FlowLineParser();
@@ -67,7 +82,7 @@ function received(reader: Reader, line: string): string | Uint8Array {
 /** Reads what `received` gave, as the reader's source does. */
 function readLine(reader: Reader, got: string | Uint8Array): FlowEvent {
   if (typeof got !== 'string') return decodeEventBytes(got);
-  if (reader === 'file') return canonical(parser.parse(got));
+  if (reader === 'file' || reader === 'serve') return canonical(parser.parse(got));
   return decodeEvent(JSON.parse(got));
 }
 
@@ -125,6 +140,7 @@ async function timed(
       for (const batch of turn.map((b) => b.map((l) => received(run.r, l)))) {
         // The batch was just read (untimed), as in the ingest loop: observe() sees warm objects.
         const b = batch.map((l) => readLine(run.r, l));
+        beforeObserve(run.r, b);
         const c0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
         run.observe(b);
