@@ -180,7 +180,6 @@ export function createMetricsPipeline(opts: MetricsPipelineOptions = {}): Metric
     observe(events, source = 'default') {
       clock.now = now();
       let flows = 0;
-      let newest = '';
       for (let i = 0; i < events.length; i++) {
         const ev = events[i]!;
         const flow = ev.flow;
@@ -198,12 +197,14 @@ export function createMetricsPipeline(opts: MetricsPipelineOptions = {}): Metric
           continue;
         }
         flows++;
-        if (flow.time !== undefined) newest = flow.time;
         keys.maintain(); // a full KeySpace is reset between flows only
         facts.set(flow);
         dispatch(ev, flow, facts);
       }
       if (flows > 0) self.add(self.seen, [source], flows);
+      // The lag is that of the last flow with a time (read once per batch, not per flow).
+      let newest = '';
+      for (let i = events.length - 1; i >= 0 && newest === ''; i--) newest = events[i]!.flow?.time ?? '';
       if (newest !== '') {
         const t = timeMillis(newest);
         if (Number.isFinite(t)) self.set(self.lag, [source], Math.max(0, (clock.now - t) / 1000));
