@@ -1,15 +1,26 @@
 /**
  * `flowlens status` and `flowlens list nodes|namespaces`: hubble's commands of the same names,
  * against any Observer API (`flowlens serve`, `flowlens relay`, a Hubble agent or Hubble Relay),
- * with hubble's server flags. The compact and table layouts follow hubble's
- * (../shared/specs/hubble-cli-observe.md, appendix); they are not checked byte for byte against
- * the real CLI, whose own `hubble status` and `hubble list` work against flowlens too.
+ * with hubble's server flags. Their output is held to the bytes of the real hubble CLI v0.12.3
+ * (the project's normative version; layouts and the rules behind them in status-format.ts), read
+ * from the responses exactly as they come off the wire.
  */
 import type { Command } from 'commander';
 import { liveAddress, liveClientOptions, liveTarget } from '../observe/live-client.js';
 import { parseGoDuration } from '../observe/go-duration.js';
 import type { LiveTarget } from '../observe/request.js';
-import type { ObserverNode, ServerStatusInfo } from '../../server/grpc/index.js';
+import {
+  healthcheckLine,
+  LIST_FORMATS,
+  renderNamespaces,
+  renderNodes,
+  renderStatus,
+  STATUS_FORMATS,
+  type ListFormat,
+  type NamespaceResponse,
+  type NodeResponse,
+  type StatusResponse,
+} from './status-format.js';
 import type { CliCommand } from './types.js';
 
 /** The process around the commands (injectable for tests). */
@@ -85,104 +96,50 @@ function targetOf(f: ServerFlags, env: StatusIO['env']): LiveTarget {
   );
 }
 
-/** `1,234,567`. */
-const comma = (n: number): string => Math.round(n).toLocaleString('en-US');
+type Client = import('../../server/grpc/index.js').ObserverClient;
 
-/** Go's time.Duration text of whole seconds (`1h2m3s`, `45s`, `0s`). */
-export function goSeconds(totalSeconds: number): string {
-  let s = Math.max(0, Math.floor(totalSeconds));
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+/** An error's text as the commands report it (gRPC errors with their code name). */
+async function reason(e: unknown): Promise<string> {
+  const { GrpcError } = await import('../../server/grpc/index.js');
+  return e instanceof GrpcError ? `${e.codeName}: ${e.message}` : (e as Error).message;
 }
 
-/** Flows per second over the uptime (`N/A` without one). */
-function perSecond(seen: number | undefined, uptimeNs: number | undefined): string {
-  const up = (uptimeNs ?? 0) / 1e9;
-  return up > 0 ? ((seen ?? 0) / up).toFixed(2) : 'N/A';
-}
-
-/** hubble status' compact text. */
-export function renderStatus(server: string, ss: ServerStatusInfo): string {
-  let out = `Healthcheck (via ${server}): Ok\n`;
-  const ratio = ss.maxFlows > 0 ? ` (${((ss.numFlows / ss.maxFlows) * 100).toFixed(2)}%)` : '';
-  out += `Current/Max Flows: ${comma(ss.numFlows)}/${comma(ss.maxFlows)}${ratio}\n`;
-  out += `Flows/s: ${ss.flowsRate > 0 ? ss.flowsRate.toFixed(2) : perSecond(ss.seenFlows, ss.uptimeNs)}\n`;
-  if (ss.numConnectedNodes !== undefined) {
-    const unavailable = ss.numUnavailableNodes ?? 0;
-    out += `Connected Nodes: ${ss.numConnectedNodes}/${ss.numConnectedNodes + unavailable}\n`;
-    if (unavailable > 0) {
-      out += `Unavailable Nodes: ${unavailable}\n`;
-      for (const n of ss.unavailableNodes ?? []) out += `  - ${n}\n`;
-    }
-  }
-  return out;
-}
-
-/** Columns padded to their widest cell plus 3 spaces (Go's tabwriter as hubble sets it). */
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r) =>
-      r
-        .map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]! + 3)))
-        .join('')
-        .trimEnd(),
-    )
-    .join('\n')
-    .concat('\n');
-}
-
-const STATES: Record<ObserverNode['state'], string> = {
-  NODE_CONNECTED: 'Connected',
-  NODE_UNAVAILABLE: 'Unavailable',
-  NODE_GONE: 'Gone',
-  NODE_ERROR: 'Error',
-  UNKNOWN_NODE_STATE: 'Unknown',
-};
-
-/** hubble list nodes' table (`wide` adds version, address and TLS). */
-export function renderNodes(nodes: readonly ObserverNode[], wide: boolean): string {
-  const head = ['NAME', 'STATUS', 'AGE', 'FLOWS/S', 'CURRENT/MAX-FLOWS'];
-  if (wide) head.push('VERSION', 'ADDRESS', 'TLS');
-  const rows = [head];
-  for (const n of [...nodes].sort((a, b) => a.name.localeCompare(b.name))) {
-    const up = (n.uptimeNs ?? 0) / 1e9;
-    const max = n.maxFlows ?? 0;
-    const cur = n.numFlows ?? 0;
-    const ratio = max > 0 ? ` (${((cur / max) * 100).toFixed(2).padStart(6)}%)` : '';
-    const row = [
-      n.name,
-      STATES[n.state] ?? 'Unknown',
-      up > 0 ? goSeconds(up) : 'N/A',
-      perSecond(n.seenFlows, n.uptimeNs),
-      `${comma(cur)}/${comma(max)}${ratio}`,
-    ];
-    if (wide) row.push(n.version ?? '', n.address ?? '', n.tls?.enabled ? 'Enabled' : 'Disabled');
-    rows.push(row);
-  }
-  return table(rows);
-}
-
-async function withClient<T>(
-  t: LiveTarget,
-  call: (c: import('../../server/grpc/index.js').ObserverClient, timeoutMs: number) => Promise<T>,
-): Promise<T> {
-  const { GrpcError, ObserverClient } = await import('../../server/grpc/index.js');
+async function withClient<T>(t: LiveTarget, call: (c: Client, timeoutMs: number) => Promise<T>): Promise<T> {
+  const { ObserverClient } = await import('../../server/grpc/index.js');
   const client = new ObserverClient(liveAddress(t), await liveClientOptions(t));
   try {
     return await call(client, Math.max(t.timeoutMs, 1000) * 2);
   } catch (e) {
     if (e instanceof StatusError) throw e;
-    const why = e instanceof GrpcError ? `${e.codeName}: ${e.message}` : (e as Error).message;
-    throw new StatusError(`failed to connect to '${t.server}': ${why}`);
+    throw new StatusError(`failed to connect to '${t.server}': ${await reason(e)}`);
   } finally {
     client.close();
   }
 }
 
+/**
+ * One unary Observer call, its response decoded as it came off the wire (proto names, uint64
+ * values as exact decimal strings), which is what the layouts in status-format.ts take.
+ */
+async function observerCall<T>(
+  c: Client,
+  method: 'ServerStatus' | 'GetNodes' | 'GetNamespaces',
+  timeoutMs: number,
+): Promise<T> {
+  const [{ decodeMessage }, pb] = await Promise.all([
+    import('../../server/grpc/wire/index.js'),
+    import('../../gen/observer/observer_pb.js'),
+  ]);
+  const schema = {
+    ServerStatus: pb.ServerStatusResponseSchema,
+    GetNodes: pb.GetNodesResponseSchema,
+    GetNamespaces: pb.GetNamespacesResponseSchema,
+  }[method];
+  const bytes = await c.grpc.unary(`/observer.Observer/${method}`, new Uint8Array(0), { timeoutMs });
+  return decodeMessage<T>(schema, bytes);
+}
+
+/** Runs a command body: what it returns goes to stdout; an error is one line on stderr, exit 1. */
 async function run(io: StatusIO, body: () => Promise<string>): Promise<number> {
   try {
     io.stdout.write(await body());
@@ -193,47 +150,44 @@ async function run(io: StatusIO, body: () => Promise<string>): Promise<number> {
   }
 }
 
-function checkOutput(output: string, allowed: string[]): void {
-  if (!allowed.includes(output))
-    throw new StatusError(`invalid output format: ${output} (expected ${allowed.join(', ')})`);
-}
-
-/** `flowlens status`. */
+/** `flowlens status`: hubble status (`-o compact|dict|json|jsonpb|table`). */
 export async function runStatus(f: ServerFlags, io: StatusIO): Promise<number> {
   return run(io, async () => {
-    checkOutput(f.output, ['compact', 'json']);
+    if (!Object.prototype.hasOwnProperty.call(STATUS_FORMATS, f.output))
+      throw new StatusError(`invalid output format: ${f.output}`);
+    const format = STATUS_FORMATS[f.output];
     const t = targetOf(f, io.env);
     return withClient(t, async (c, timeoutMs) => {
       const { ServingStatus } = await import('../../server/grpc/index.js');
       const health = await c.health({ timeoutMs });
-      if (health !== ServingStatus.SERVING)
-        throw new StatusError(`Healthcheck (via ${t.server}): not serving (status ${health})`);
-      const ss = await c.serverStatus({ timeoutMs });
-      return f.output === 'json' ? JSON.stringify(ss, null, 2) + '\n' : renderStatus(t.server, ss);
+      // As hubble: the health check line comes first and at once, in compact output only; an
+      // unhealthy server ends the command there.
+      if (format === 'compact') io.stdout.write(healthcheckLine(t.server, health));
+      if (health !== ServingStatus.SERVING) throw new StatusError('not healthy');
+      let ss: StatusResponse;
+      try {
+        ss = await observerCall<StatusResponse>(c, 'ServerStatus', timeoutMs);
+      } catch (e) {
+        throw new StatusError(`failed to get hubble server status: ${await reason(e)}`);
+      }
+      return renderStatus(ss, format);
     });
   });
 }
 
-/** `flowlens list nodes` / `flowlens list namespaces`. */
+/** `flowlens list nodes` / `flowlens list namespaces`: hubble list (`-o table|wide|json`). */
 export async function runList(what: 'nodes' | 'namespaces', f: ServerFlags, io: StatusIO): Promise<number> {
   return run(io, async () => {
-    checkOutput(f.output, ['table', 'wide', 'json']);
+    if (!(LIST_FORMATS as readonly string[]).includes(f.output))
+      throw new StatusError(`unknown output format: ${f.output}`);
+    const output = f.output as ListFormat;
     return withClient(targetOf(f, io.env), async (c, timeoutMs) => {
       if (what === 'nodes') {
-        const nodes = await c.getNodes({ timeoutMs });
-        return f.output === 'json'
-          ? JSON.stringify(nodes, null, 2) + '\n'
-          : renderNodes(nodes, f.output === 'wide');
+        const m = await observerCall<{ nodes?: NodeResponse[] }>(c, 'GetNodes', timeoutMs);
+        return renderNodes(m.nodes ?? [], output);
       }
-      const ns = [...(await c.getNamespaces({ timeoutMs }))].sort(
-        (a, b) => (a.cluster ?? '').localeCompare(b.cluster ?? '') || a.namespace.localeCompare(b.namespace),
-      );
-      if (f.output === 'json') return JSON.stringify(ns, null, 2) + '\n';
-      const wide = f.output === 'wide';
-      return table([
-        wide ? ['CLUSTER', 'NAMESPACE'] : ['NAMESPACE'],
-        ...ns.map((n) => (wide ? [n.cluster ?? '', n.namespace] : [n.namespace])),
-      ]);
+      const m = await observerCall<{ namespaces?: NamespaceResponse[] }>(c, 'GetNamespaces', timeoutMs);
+      return renderNamespaces(m.namespaces ?? [], output);
     });
   });
 }
@@ -249,7 +203,7 @@ export function createStatusCommand(io: () => StatusIO = processIO): CliCommand 
         program
           .command('status')
           .description("a Hubble server's health and flow counts (hubble status)")
-          .option('-o, --output <format>', 'compact or json', 'compact'),
+          .option('-o, --output <format>', 'compact, dict, json (jsonpb) or table', 'compact'),
       ).action(async (f: ServerFlags) => {
         process.exitCode = await runStatus(f, io());
       });

@@ -12,49 +12,20 @@ import { eventTypeText, verdictText } from './event-type.js';
 import { renderHosts } from './hosts.js';
 import { nodeStatusLine } from './node-status.js';
 import { sanitizeOpt } from './sanitize.js';
+import { tabwrite } from './tabwriter.js';
 import { summaryText } from './summary.js';
 import { createTimestampFormatter } from './time-format.js';
 import type { Printer, PrinterOptions } from './types.js';
 
-/** tabwriter padding added to the widest cell of each column. */
-const PADDING = 3;
-/** tabwriter minimum column width (never binding here: headers are longer). */
-const MIN_WIDTH = 2;
-
-/** Cell width as tabwriter measures it: Unicode code points (UTF-8 runes). */
-function runeCount(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) n--;
-  }
-  return n;
-}
-
 /**
  * Aligns rows like tabwriter: every cell but the last is padded with spaces to the width of
- * its column (widest cell + 3); the last cell is written as is. All rows must have the same
- * number of cells.
+ * its column (widest cell + 3); the last cell is written as is. All rows have the same number
+ * of cells, so each column is one tabwriter block.
  *
  * @example alignColumns([['A', 'B'], ['xyz', 'w']]) === 'A     B\nxyz   w\n'
  */
 export function alignColumns(rows: readonly (readonly string[])[]): string {
-  if (rows.length === 0) return '';
-  const cols = rows[0].length;
-  const widths = new Array<number>(cols - 1).fill(MIN_WIDTH);
-  for (const row of rows) {
-    for (let i = 0; i < cols - 1; i++) {
-      const w = runeCount(row[i]) + PADDING;
-      if (w > widths[i]) widths[i] = w;
-    }
-  }
-  const parts: string[] = [];
-  for (const row of rows) {
-    let line = '';
-    for (let i = 0; i < cols - 1; i++) line += row[i] + ' '.repeat(widths[i] - runeCount(row[i]));
-    parts.push(line + row[cols - 1] + '\n');
-  }
-  return parts.join('');
+  return tabwrite(rows);
 }
 
 /** Buffering table printer: `event` returns `''`, `footer` returns the whole table. */
