@@ -232,6 +232,12 @@ export function destinationPort(flow: Flow): number | undefined {
   return (l4.TCP ?? l4.UDP ?? l4.SCTP)?.destination_port ?? (l4.TCP || l4.UDP || l4.SCTP ? 0 : undefined);
 }
 
+/** True when the verdict is FORWARDED (REDIRECTED is not). */
+export function isForwarded(flow: Flow): boolean {
+  const v = flow.verdict;
+  return v === 'FORWARDED' || v === 1;
+}
+
 /** True when the verdict is FORWARDED or REDIRECTED. */
 export function isForwardedOrRedirected(flow: Flow): boolean {
   const v = flow.verdict;

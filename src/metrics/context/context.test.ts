@@ -41,6 +41,11 @@ describe('context identifiers', () => {
     ['destinationContext=reserved-identity', { destination: 'reserved:kube-apiserver' }],
     ['destinationContext=pod|reserved-identity', { destination: 'reserved:kube-apiserver' }],
     ['destinationContext=pod|namespace', { destination: '' }],
+    // Without a `|`, a value is split on `,` (hubble-metrics §1.1): the same alternatives.
+    ['destinationContext=pod,reserved-identity', { destination: 'reserved:kube-apiserver' }],
+    ['sourceContext=dns,ip', { source: 'a.example.,b.example.' }],
+    ['destinationContext=dns,ip', { destination: 'one.one.one.one.' }],
+    ['destinationContext=namespace,ip', { destination: '1.1.1.1' }],
     ['sourceContext=POD', { source: 'shop/checkout-5d9f-abcde' }],
   ];
   for (const [opt, want] of cases) it(`${opt}`, () => expect(values(opt)).toEqual(want));
@@ -99,7 +104,9 @@ describe('context identifiers', () => {
 
   const errors: [string, RegExp][] = [
     ['sourceContext=pod-short', /unknown context 'pod-short'/],
-    ['sourceContext=pod,namespace', /unknown context 'pod,namespace'/],
+    ['sourceContext=pod,nope', /unknown context 'nope'/],
+    // With a `|` present, commas are not separators.
+    ['sourceContext=pod|namespace,ip', /unknown context 'namespace,ip'/],
     ['labelsContext=source_pod,nope', /invalid labelsContext value: nope/],
     ['sourceContext', /needs a value/],
   ];

@@ -104,7 +104,9 @@ export interface ContextConfig {
 }
 
 function parseIdentifiers(raw: string): Identifier[] {
-  return raw.split('|').map((s) => {
+  // The static syntax's rule for every option value (hubble-metrics §1.1): split on `|` when the
+  // value holds one, otherwise on `,` (so `namespace,ip` and `namespace|ip` are the same list).
+  return (raw.includes('|') ? raw.split('|') : raw.split(',')).map((s) => {
     const id = s.toLowerCase();
     if (!(IDENTIFIERS as readonly string[]).includes(id))
       throw new MetricsError('METRICS_CONFIG', `unknown context '${s}'`);
@@ -118,7 +120,6 @@ export function parseContextOptions(options: readonly OptionEntry[]): ContextCon
   for (const o of options) {
     const k = o.key.toLowerCase();
     if (!(CONTEXT_OPTION_KEYS as readonly string[]).includes(k)) continue;
-    // Identifier alternatives are `|`-separated only (a `,` inside is an unknown identifier, as upstream).
     const raw = o.raw;
     if (k === 'labelscontext') {
       c.labels = o.raw.split(',').map((l) => {

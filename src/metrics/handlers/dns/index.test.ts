@@ -54,6 +54,14 @@ describe('dns handler', () => {
       want: ['{ips_returned="0",qtypes="A",rcode="Policy denied"} 1'],
     },
     {
+      // Hubble computes ips_returned = len(l7.dns.ips) once per flow, for queries too.
+      name: 'dropped response is a Policy denied query that counts its answers',
+      metrics: 'dns',
+      flow: dns({ rcode: 0, qtypes: ['A'], ips: ['10.0.0.1', '10.0.0.2'] }, { verdict: 'DROPPED' }),
+      family: 'hubble_dns_queries_total',
+      want: ['{ips_returned="2",qtypes="A",rcode="Policy denied"} 1'],
+    },
+    {
       name: 'unknown rcode gives an empty rcode',
       metrics: 'dns',
       flow: dns({ rcode: 12, qtypes: ['A'] }),

@@ -52,16 +52,10 @@ export const dnsPlugin: MetricPlugin = {
       opts,
     );
 
-    // Queries: rcode '' (request) or 'Policy denied' (dropped); no answers yet.
-    const fillQuery: LabelFill<string> = (out, flow, level, rcode) => {
-      ctx.fill(out, 0, flow, level);
-      const dns = flow.l7!.dns!;
-      out[n] = rcode;
-      out[n + 1] = dns.qtypes?.join(',') ?? '';
-      out[n + 2] = '0';
-      if (withQuery) out[n + 3] = foldQuery(dns.query ?? '', level);
-    };
-    const fillResponse: LabelFill<string> = (out, flow, level, rcode) => {
+    // Queries (rcode '' for requests, 'Policy denied' for dropped flows) and responses (rcode
+    // name). `ips_returned` is the number of `l7.dns.ips` in both, as Hubble computes it once per
+    // flow: "0" for a plain request, but a dropped flow that carries answers counts them.
+    const fillCounts: LabelFill<string> = (out, flow, level, rcode) => {
       ctx.fill(out, 0, flow, level);
       const dns = flow.l7!.dns!;
       out[n] = rcode;
@@ -99,17 +93,21 @@ export const dnsPlugin: MetricPlugin = {
         keys.dns(dns);
         const q = withQuery ? keys.dnsQueryQtypes() : keys.qtypesId;
         const k1 = ctx.keyOf(facts);
-        if (facts.dropped) count(queries, k1, fillQuery, flow, 'Policy denied', q * 2 + 1);
-        else if (facts.reply !== 1) count(queries, k1, fillQuery, flow, '', q * 2);
-        else {
+        const ips = dns.ips?.length ?? 0;
+        if (facts.dropped || facts.reply !== 1) {
+          // (q, dropped, ips_returned) as one exact number while in their usual ranges.
+          const dropped = facts.dropped ? 1 : 0;
+          const k2 =
+            q < 1 << 24 && ips < 65536 ? (q * 2 + dropped) * 65536 + ips : `${q}\u0001${dropped}\u0001${ips}`;
+          count(queries, k1, fillCounts, flow, dropped === 1 ? 'Policy denied' : '', k2);
+        } else {
           const rcode = dns.rcode ?? 0;
-          const ips = dns.ips?.length ?? 0;
           // (q, rcode, ips_returned) as one exact number (< 2^52) when all are in their usual ranges.
           const k2 =
             Number.isInteger(rcode) && rcode >= 0 && rcode < 4096 && ips < 65536 && q < 1 << 24
               ? q * 268435456 + rcode * 65536 + ips
               : `${rcodeName(rcode)}\u0001${q}\u0001${ips}`;
-          count(responses, k1, fillResponse, flow, rcodeName(rcode), k2);
+          count(responses, k1, fillCounts, flow, rcodeName(rcode), k2);
           const rr = dns.rrtypes;
           if (rr !== undefined)
             for (let i = 0; i < rr.length; i++) {

@@ -55,6 +55,23 @@ describe('networkobservability-adv handler (Retina pod-level, from flows)', () =
     ]);
   });
 
+  it('counts verdict FORWARDED only in the forward and TCP-flag families, not REDIRECTED', () => {
+    const f = (verdict: 'FORWARDED' | 'REDIRECTED') =>
+      ev({
+        verdict,
+        event_type: { type: 4 },
+        traffic_direction: 'EGRESS',
+        source: { namespace: 'ns', pod_name: 'p' },
+        l4: { TCP: { flags: { SYN: true } } },
+      });
+    const text = runPipeline('networkobservability-adv', [
+      [f('FORWARDED'), f('REDIRECTED'), f('REDIRECTED')],
+    ]).render();
+    const ctx = 'ip="unknown",namespace="ns",podname="p",workload_kind="unknown",workload_name="unknown"';
+    expect(seriesOf(text, P + 'forward_count')).toEqual([`{direction="egress",${ctx}} 1`]);
+    expect(seriesOf(text, P + 'tcpflags_count')).toEqual([`{flag="SYN",${ctx}} 1`]);
+  });
+
   it('counts Retina retransmission flows (verdict 15)', () => {
     const f = ev({
       verdict: 15,

@@ -1,9 +1,10 @@
 /**
  * `networkobservability-adv`: Retina's pod-level ("advanced") families, derived from flows:
  *
- * - networkobservability_adv_forward_count / _forward_bytes {direction, ctx[, is_reply]}
+ * - networkobservability_adv_forward_count / _forward_bytes {direction, ctx[, is_reply]}: verdict
+ *   FORWARDED only (REDIRECTED flows do not count, as in Retina's forward module)
  * - networkobservability_adv_drop_count / _drop_bytes {reason, direction, ctx}
- * - networkobservability_adv_tcpflags_count {flag, ctx}: one per flag set on a forwarded TCP
+ * - networkobservability_adv_tcpflags_count {flag, ctx}: one per flag set on a FORWARDED TCP
  *   event, SYN with ACK counting as SYNACK only
  * - networkobservability_adv_tcpretrans_count {direction, ctx}: Retina's retransmission flows
  *   (verdict 15)
@@ -21,7 +22,7 @@ import {
   directionLower,
   dropReasonName,
   isDropped,
-  isForwardedOrRedirected,
+  isForwarded,
   retinaRcode,
 } from '../../flow-fields.js';
 import type { Family, FamilySpec, LabelFill } from '../../store/family.js';
@@ -173,7 +174,8 @@ export const networkObservabilityAdvPlugin: MetricPlugin = {
           add(dropBytes, dropFill, flow, side, flowBytes(flow));
           return;
         }
-        if (!isForwardedOrRedirected(flow)) return;
+        // Retina's forward and TCP-flag modules count verdict FORWARDED only (not REDIRECTED).
+        if (!isForwarded(flow)) return;
         add(fwdCount, fwdFill, flow, side, 1);
         add(fwdBytes, fwdFill, flow, side, flowBytes(flow));
         const f = flow.l4?.TCP?.flags;
