@@ -47,17 +47,43 @@ function build(paths: string[]): MaskTree {
   return root;
 }
 
-function apply(obj: Record<string, unknown>, tree: MaskTree): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k in tree) {
-    const v = obj[k];
-    if (v === undefined) continue;
+/** Copies the masked part of one message (in its in-memory shape). */
+type Copier = (obj: Record<string, unknown> | undefined) => Record<string, unknown>;
+
+/**
+ * Compiles a mask tree over a message type. As Hubble's fieldmask.Copy does, a listed field is
+ * copied when set, and every message on the path to a listed sub-field is always present (so a
+ * flow without `source` masked with `source.namespace` gets `source: {}`), except a member of a
+ * oneof (`l4.TCP`, `l7.http`), which appears only when it is the member the flow has.
+ */
+function compileTree(desc: DescMessage, tree: MaskTree): Copier {
+  const entries = Object.keys(tree).map((k) => {
     const sub = tree[k];
-    if (sub === true) out[k] = v;
-    else if (Array.isArray(v)) out[k] = v.map((e) => apply(e as Record<string, unknown>, sub));
-    else if (typeof v === 'object' && v !== null) out[k] = apply(v as Record<string, unknown>, sub);
-  }
-  return out;
+    const f = desc.fields.find((x) => x.name === k)!;
+    // Well-known types (Timestamp, wrappers) are scalars in the in-memory shape: a path into
+    // one (`time.seconds`) keeps the whole value.
+    const wkt = f.message?.typeName.startsWith('google.protobuf.') === true;
+    return {
+      k,
+      leaf: sub === true || wkt,
+      oneof: f.oneof !== undefined,
+      copy: sub === true || wkt ? undefined : compileTree(f.message!, sub),
+    };
+  });
+  return (obj) => {
+    const out: Record<string, unknown> = {};
+    for (const e of entries) {
+      const v = obj?.[e.k];
+      if (e.leaf) {
+        if (v !== undefined) out[e.k] = v;
+      } else if (typeof v === 'object' && v !== null) {
+        out[e.k] = e.copy!(v as Record<string, unknown>);
+      } else if (!e.oneof) {
+        out[e.k] = e.copy!(undefined);
+      }
+    }
+    return out;
+  };
 }
 
 /** A compiled mask: returns the masked copy of an event (flows only; other events pass). */
@@ -72,10 +98,10 @@ export function compileFieldMask(paths: string[]): EventMask | undefined {
   const ps = paths.map((p) => p.trim()).filter((p) => p !== '');
   if (ps.length === 0) return undefined;
   for (const p of ps) validate(FlowSchema, p);
-  const tree = build(ps);
+  const copy = compileTree(FlowSchema, build(ps));
   return (ev) => {
     if (!ev.flow) return ev;
-    const flow = apply(ev.flow as Record<string, unknown>, tree) as Flow;
+    const flow = copy(ev.flow as Record<string, unknown>) as Flow;
     const out: FlowEvent = { flow };
     if (flow.node_name) out.node_name = flow.node_name;
     if (flow.time) out.time = flow.time;

@@ -2,7 +2,7 @@
  * The Observer backend of `flowlens serve`: GetFlows from the flow history (ring + store),
  * status and nodes from the server's own counters and its peer sources.
  */
-import type { FlowEvent } from '../../flow/index.js';
+import { compareTime, type FlowEvent, type LostEvent } from '../../flow/index.js';
 import type { FlowHistory } from '../../pipeline/index.js';
 import type {
   FlowSink,
@@ -31,30 +31,45 @@ export interface LocalBackendDeps {
   lostEventIntervalMs?: number;
 }
 
-/** Coalesces a reader's lost events into at most one response per interval. */
+/**
+ * Coalesces a reader's lost events into at most one response per interval. As Hubble's
+ * GetFlows does (observer spec §4), the merged `lost_events` carries the total count and, in
+ * `first`/`last`, the times of the earliest and the latest loss it covers.
+ */
 export class LostEventCoalescer {
   private pending = 0;
   private first?: FlowEvent;
+  private firstTime?: string;
+  private lastTime?: string;
   private lastSent = -Infinity;
 
   constructor(private readonly intervalMs: number) {}
 
   /** Adds a lost-events record. */
   add(ev: FlowEvent): void {
-    this.pending += Number(ev.lost_events?.num_events_lost ?? 0);
+    const l = ev.lost_events;
+    this.pending += Number(l?.num_events_lost ?? 0);
     this.first ??= ev;
+    // A record that already spans a range (e.g. a peer's) keeps it; else its own time counts.
+    const from = l?.first ?? ev.time;
+    const to = l?.last ?? ev.time;
+    if (from && (this.firstTime === undefined || compareTime(from, this.firstTime) < 0))
+      this.firstTime = from;
+    if (to && (this.lastTime === undefined || compareTime(to, this.lastTime) > 0)) this.lastTime = to;
   }
 
   /** The merged record when one is due (or forced), else undefined. */
   take(now: number, force = false): FlowEvent | undefined {
     if (this.pending === 0 || !this.first) return undefined;
     if (!force && now - this.lastSent < this.intervalMs) return undefined;
-    const ev: FlowEvent = {
-      ...this.first,
-      lost_events: { ...this.first.lost_events, num_events_lost: String(this.pending) },
-    };
+    const lost: LostEvent = { ...this.first.lost_events, num_events_lost: String(this.pending) };
+    if (this.firstTime !== undefined) lost.first = this.firstTime;
+    if (this.lastTime !== undefined) lost.last = this.lastTime;
+    const ev: FlowEvent = { ...this.first, lost_events: lost };
     this.pending = 0;
     this.first = undefined;
+    this.firstTime = undefined;
+    this.lastTime = undefined;
     this.lastSent = now;
     return ev;
   }
