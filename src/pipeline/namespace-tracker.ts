@@ -2,6 +2,7 @@
  * Remembers the namespaces seen in flow sources and destinations for a while (Hubble: 1 hour,
  * garbage-collected every 5 minutes) to answer GetNamespaces without scanning the store.
  */
+import { byteOrder } from '../util/byte-order.js';
 import type { FlowEvent } from '../flow/index.js';
 import type { PipelineStage } from './pipeline.js';
 
@@ -57,12 +58,12 @@ export class NamespaceTracker implements PipelineStage {
     }
   }
 
-  /** Namespaces seen within the TTL, sorted by cluster then namespace. */
+  /** Namespaces seen within the TTL, sorted by cluster then namespace, in byte order as Hubble sorts them. */
   list(): SeenNamespace[] {
     const t = this.now();
     return [...this.seen.values()]
       .filter((e) => t - e.at <= this.ttlMs)
       .map((e) => e.ns)
-      .sort((a, b) => a.cluster.localeCompare(b.cluster) || a.namespace.localeCompare(b.namespace));
+      .sort((a, b) => byteOrder(a.cluster, b.cluster) || byteOrder(a.namespace, b.namespace));
   }
 }

@@ -181,6 +181,12 @@ describe('NamespaceTracker', () => {
     now = 2000;
     expect(t.list()).toEqual([]);
   });
+
+  it('sorts in byte order, as Hubble does (upper case and `_` before lower case)', () => {
+    const t = new NamespaceTracker(1000, () => 0);
+    t.process([ev('1', undefined, 'alpha'), ev('2', undefined, 'Zeta'), ev('3', undefined, '_x')], '');
+    expect(t.list().map((n) => n.namespace)).toEqual(['Zeta', '_x', 'alpha', 'db']);
+  });
 });
 
 describe('RateMeter and self-metrics', () => {

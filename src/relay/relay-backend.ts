@@ -13,6 +13,7 @@ import type {
 } from '../server/grpc/index.js';
 import type { PeerPool } from './peer-pool.js';
 import { relayGetFlows, type MergeOptions, type MergeStats } from './relay-flows.js';
+import { byteOrder } from '../util/byte-order.js';
 
 /** The relay's ObserverBackend. */
 export class RelayBackend implements ObserverBackend {
@@ -87,7 +88,7 @@ export class RelayBackend implements ObserverBackend {
       for (const n of r.value) seen.set(`${n.cluster ?? ''}/${n.namespace}`, n);
     }
     return [...seen.values()].sort(
-      (a, b) => (a.cluster ?? '').localeCompare(b.cluster ?? '') || a.namespace.localeCompare(b.namespace),
+      (a, b) => byteOrder(a.cluster ?? '', b.cluster ?? '') || byteOrder(a.namespace, b.namespace),
     );
   }
 
