@@ -16,6 +16,7 @@
  */
 import { sanitize } from '../printers/sanitize.js';
 import { tabwrite } from '../printers/tabwriter.js';
+import { byteOrder } from '../../util/byte-order.js';
 
 /** ServerStatusResponse as decoded off the wire. */
 export interface StatusResponse {
@@ -160,13 +161,6 @@ export function groupDigits(n: bigint): string {
   return out;
 }
 
-const utf8 = new TextEncoder();
-
-/** Go's string order (byte-wise over UTF-8), not the locale's. */
-function goCompare(a: string, b: string): number {
-  return Buffer.compare(utf8.encode(a), utf8.encode(b));
-}
-
 const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
 
 /**
@@ -252,7 +246,7 @@ function statusCompact(s: StatusResponse): string {
     out += `Connected Nodes: ${connected}${total}\n`;
   }
   if (unavailable !== undefined && unavailable > 0) {
-    const names = [...(s.unavailable_nodes ?? [])].sort(goCompare);
+    const names = [...(s.unavailable_nodes ?? [])].sort(byteOrder);
     if (names.length > 0) {
       const items = names.map(sanitize);
       if (unavailable > names.length) items.push(`and ${unavailable - names.length} more...`);
@@ -368,7 +362,7 @@ function nodeRow(n: NodeResponse, wide: boolean): string[] {
  * (`wide` adds VERSION, ADDRESS, TLS) or an indented JSON array (`null` when there are none).
  */
 export function renderNodes(nodes: readonly NodeResponse[], output: ListFormat): string {
-  const sorted = [...nodes].sort((a, b) => goCompare(a.name ?? '', b.name ?? ''));
+  const sorted = [...nodes].sort((a, b) => byteOrder(a.name ?? '', b.name ?? ''));
   if (output === 'json') return goJson(sorted.length > 0 ? sorted.map(nodeJson) : null, 2) + '\n';
   const wide = output === 'wide';
   const head = ['NAME', 'STATUS', 'AGE', 'FLOWS/S', 'CURRENT/MAX-FLOWS'];
