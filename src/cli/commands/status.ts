@@ -6,7 +6,12 @@
  * from the responses exactly as they come off the wire.
  */
 import type { Command } from 'commander';
-import { liveAddress, liveClientOptions, liveTarget } from '../observe/live-client.js';
+import {
+  liveAddress,
+  liveClientOptions,
+  liveTarget,
+  type ServerConnectionFlags,
+} from '../observe/live-client.js';
 import { parseGoDuration } from '../observe/go-duration.js';
 import type { LiveTarget } from '../observe/request.js';
 import {
@@ -30,17 +35,9 @@ export interface StatusIO {
   env: Readonly<Record<string, string | undefined>>;
 }
 
-interface ServerFlags {
+interface ServerFlags extends Partial<ServerConnectionFlags> {
   server?: string;
   timeout: string;
-  tls?: boolean;
-  tlsAllowInsecure?: boolean;
-  tlsCaCertFiles?: string[];
-  tlsClientCertFile?: string;
-  tlsClientKeyFile?: string;
-  tlsServerName?: string;
-  basicAuthUsername?: string;
-  basicAuthPassword?: string;
   output: string;
 }
 

@@ -5,11 +5,12 @@
  */
 import { FilterFlags, filterFlagSpec } from './filter-flags.js';
 import type { FlagSpec } from './flag-parser.js';
+import type { ServerConnectionFlags } from './live-client.js';
 import { parseGoDuration } from './go-duration.js';
 import { parseGoBool, parseGoUint } from '../../filter/go-strconv.js';
 
 /** Flag values after parsing, before validation (hubble's selectorOpts, formattingOpts, ...). */
-export interface ObserveFlagValues {
+export interface ObserveFlagValues extends ServerConnectionFlags {
   all: boolean;
   last: bigint;
   first: bigint;
@@ -27,14 +28,6 @@ export interface ObserveFlagValues {
   denylist: string[] | undefined;
   server: string;
   timeout: bigint;
-  tls: boolean;
-  tlsAllowInsecure: boolean;
-  tlsCaCertFiles: string[];
-  tlsClientCertFile: string;
-  tlsClientKeyFile: string;
-  tlsServerName: string;
-  basicAuthUsername: string;
-  basicAuthPassword: string;
   fieldMask: string[];
   useDefaultFieldMasks: boolean;
   inputFiles: string[];

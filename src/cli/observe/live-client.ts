@@ -7,20 +7,24 @@ import type { GrpcClientOptions } from '../../server/grpc/index.js';
 import { FlowlensCliError } from './errors.js';
 import type { LiveTarget } from './request.js';
 
-/** Hubble's server flags, as `observe`, `status` and `list` take them. */
-export interface ServerFlagValues {
-  /** `--server`; undefined when not given (then HUBBLE_SERVER, else `localhost:4245`). */
-  server: string | undefined;
+/** Hubble's TLS and basic-auth flags, as every command that dials a server parses them. */
+export interface ServerConnectionFlags {
   tls: boolean;
   tlsAllowInsecure: boolean;
   tlsCaCertFiles: string[];
   tlsClientCertFile: string;
   tlsClientKeyFile: string;
   tlsServerName: string;
-  /** `--timeout` in nanoseconds. */
-  timeoutNs: bigint;
   basicAuthUsername: string;
   basicAuthPassword: string;
+}
+
+/** Hubble's server flags, as `observe`, `status` and `list` take them. */
+export interface ServerFlagValues extends ServerConnectionFlags {
+  /** `--server`; undefined when not given (then HUBBLE_SERVER, else `localhost:4245`). */
+  server: string | undefined;
+  /** `--timeout` in nanoseconds. */
+  timeoutNs: bigint;
 }
 
 /**
